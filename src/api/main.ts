@@ -1,0 +1,38 @@
+// The HTTP API process: NestJS on Fastify.
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { apiConfig } from '../shared/config';
+import { AppModule } from './app.module';
+import { ProblemFilter } from './http/problem.filter';
+import { recordRequestMetrics } from './http/request-metrics';
+
+async function main() {
+  const { host, port } = apiConfig();
+  const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024 });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+  recordRequestMetrics(app.getHttpAdapter().getInstance());
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Orders')
+      .setDescription('Orders processed by durable Temporal workflows with exactly-once payment and shipping effects.')
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+
+  await app.listen(port, host);
+  app.get(Logger).log(`API listening on http://${host}:${port} (OpenAPI docs at /docs)`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
+import { type TemporalConfig, temporalConfig } from '../shared/config';
+import { connectionOptions } from '../temporal/connection-options';
+
+export const TEMPORAL_CONFIG = Symbol('TEMPORAL_CONFIG');
+
+// One Temporal client for the API process. Connection.lazy lets the API start (and answer
+// /health) before Temporal is reachable; /ready tells whether it is.
+@Injectable()
+export class TemporalClient extends Client implements OnApplicationShutdown {
+  private readonly lazyConnection: Connection;
+
+  constructor(@Inject(TEMPORAL_CONFIG) readonly config: TemporalConfig) {
+    const connection = Connection.lazy(connectionOptions(config));
+    super({ connection, namespace: config.namespace });
+    this.lazyConnection = connection;
+  }
+
+  /** Throws unless the Temporal frontend answers. */
+  async ping(): Promise<void> {
+    await this.lazyConnection.ensureConnected();
+    await this.workflowService.getSystemInfo({});
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.lazyConnection.close();
+  }
+}
+
+@Global()
+@Module({
+  providers: [{ provide: TEMPORAL_CONFIG, useFactory: () => temporalConfig() }, TemporalClient],
+  exports: [TemporalClient],
+})
+export class TemporalModule {}

@@ -1,0 +1,72 @@
+// Configuration from the environment, with the defaults of DESIGN.md. Every process
+// (API, worker, sandbox, stack launcher) reads the part it needs from here.
+
+function str(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const value = env[name];
+  return value === undefined || value === '' ? fallback : value;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+export interface TemporalConfig {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  /** Base URL of the Temporal Web UI, for links in the order view. */
+  uiUrl: string;
+  tls: boolean;
+  tlsCertPath?: string;
+  tlsKeyPath?: string;
+  apiKey?: string;
+}
+
+export function temporalConfig(env: NodeJS.ProcessEnv = process.env): TemporalConfig {
+  const apiKey = env.TEMPORAL_API_KEY || undefined;
+  const tlsCertPath = env.TEMPORAL_TLS_CERT || undefined;
+  const tlsKeyPath = env.TEMPORAL_TLS_KEY || undefined;
+  return {
+    address: str(env, 'TEMPORAL_ADDRESS', '127.0.0.1:7233'),
+    namespace: str(env, 'TEMPORAL_NAMESPACE', 'default'),
+    taskQueue: str(env, 'TEMPORAL_TASK_QUEUE', 'orders'),
+    uiUrl: str(env, 'TEMPORAL_UI_URL', 'http://127.0.0.1:8233'),
+    tls: env.TEMPORAL_TLS === 'true' || Boolean(apiKey || tlsCertPath),
+    tlsCertPath,
+    tlsKeyPath,
+    apiKey,
+  };
+}
+
+export function apiConfig(env: NodeJS.ProcessEnv = process.env) {
+  return {
+    host: str(env, 'HOST', '127.0.0.1'),
+    port: int(env, 'PORT', 3000),
+  };
+}
+
+export function providerConfig(env: NodeJS.ProcessEnv = process.env) {
+  return {
+    paymentsUrl: str(env, 'PAYMENTS_URL', 'http://127.0.0.1:4001'),
+    shippingUrl: str(env, 'SHIPPING_URL', 'http://127.0.0.1:4002'),
+    /** Per-request HTTP timeout; shorter than the activity's start-to-close timeout. */
+    requestTimeoutMs: int(env, 'PROVIDER_TIMEOUT_MS', 5_000),
+  };
+}
+
+export function workerConfig(env: NodeJS.ProcessEnv = process.env) {
+  return {
+    maxConcurrentActivities: int(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', 100),
+    maxConcurrentWorkflowTasks: int(env, 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 40),
+    /** Prebuilt workflow bundle (see `npm run build`); bundled at start-up when absent. */
+    workflowBundlePath: env.WORKFLOW_BUNDLE || undefined,
+  };
+}
+
+export function logLevel(env: NodeJS.ProcessEnv = process.env): string {
+  return str(env, 'LOG_LEVEL', 'info');
+}

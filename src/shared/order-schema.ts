@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { ORDER_STATUSES } from './order-state';
+
+// Validation of everything that crosses the API boundary. The parsed result is the
+// canonical order: the workflow receives it, the fingerprint is computed over it.
+
+const ID = /^[A-Za-z0-9\-_.:]{1,64}$/;
+const id = (what: string) =>
+  z.string().regex(ID, `${what} must be 1-64 characters of letters, digits and -_.:`);
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const MAX_ITEMS = 100;
+export const MAX_QUANTITY = 1_000;
+export const MAX_UNIT_PRICE_CENTS = 1_000_000;
+
+export const orderItemSchema = z
+  .object({
+    sku: id('sku'),
+    quantity: z.number().int().min(1).max(MAX_QUANTITY),
+    unitPriceCents: z.number().int().min(1).max(MAX_UNIT_PRICE_CENTS),
+  })
+  .strict();
+
+export const addressSchema = z
+  .object({
+    name: text(200),
+    line1: text(200),
+    line2: text(200).optional(),
+    city: text(100),
+    postalCode: text(20),
+    country: z.string().regex(/^[A-Z]{2}$/, 'country must be an ISO 3166-1 alpha-2 code such as "DE"'),
+  })
+  .strict();
+
+export const orderSchema = z
+  .object({
+    orderId: id('orderId'),
+    customerId: id('customerId'),
+    items: z.array(orderItemSchema).min(1).max(MAX_ITEMS),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as "EUR"'),
+    shippingAddress: addressSchema,
+    paymentToken: z.string().regex(/^[A-Za-z0-9_]{1,128}$/, 'paymentToken must be 1-128 characters of letters, digits and _'),
+  })
+  .strict();
+
+export type Order = z.infer<typeof orderSchema>;
+export type OrderItem = z.infer<typeof orderItemSchema>;
+export type Address = z.infer<typeof addressSchema>;
+
+export const listOrdersQuerySchema = z
+  .object({
+    status: z.enum(ORDER_STATUSES).optional(),
+    customerId: id('customerId').optional(),
+    pageSize: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+export type ListOrdersQuery = z.infer<typeof listOrdersQuerySchema>;
+
+export const orderIdSchema = id('orderId');

@@ -1,0 +1,35 @@
+import type { Order } from './order-schema';
+
+// The order lifecycle's vocabulary, shared by the workflow (which imports only pure
+// modules) and the API. PENDING -> PAID -> SHIPPED -> COMPLETED, or one of the endings.
+export const ORDER_STATUSES = [
+  'PENDING',
+  'PAID',
+  'SHIPPED',
+  'COMPLETED',
+  'CANCELLED',
+  'PAYMENT_DECLINED',
+  'FAILED',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+const TERMINAL: ReadonlySet<OrderStatus> = new Set(['COMPLETED', 'CANCELLED', 'PAYMENT_DECLINED', 'FAILED']);
+export const isTerminal = (status: OrderStatus): boolean => TERMINAL.has(status);
+
+/** What the workflow knows about its order; answered by the query and returned as the result. */
+export interface OrderState {
+  orderId: string;
+  customerId: string;
+  status: OrderStatus;
+  totalCents: number;
+  currency: string;
+  payment: { chargeId: string; refundId?: string } | null;
+  shipment: { shipmentId: string; trackingNumber: string } | null;
+  failureReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function orderTotalCents(order: Pick<Order, 'items'>): number {
+  return order.items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
+}

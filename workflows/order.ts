@@ -1,0 +1,171 @@
+// The order lifecycle: charge, ship, complete; or decline, cancel, fail with compensation.
+// Deterministic: imports only @temporalio/workflow and pure modules of src/shared.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  defineQuery,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { OrderActivities } from '../activities';
+import type { Order } from '../src/shared/order-schema';
+import { idempotencyKey } from '../src/shared/idempotency-keys';
+import { type OrderState, type OrderStatus, isTerminal, orderTotalCents } from '../src/shared/order-state';
+import { ORDER_STATUS } from '../src/shared/search-attributes';
+import { FAILURE_TYPES } from '../src/shared/failure-types';
+
+export const getOrderQuery = defineQuery<OrderState>('getOrder');
+export const cancelOrderUpdate = defineUpdate<OrderState, [reason: string]>('cancelOrder');
+
+// Every activity carries an idempotency key, so a retry can never repeat an effect: we retry
+// transient failures (timeouts, 5xx, dropped connections, 409 in flight) without limit
+// instead of giving up on a charge whose outcome is unknown. A stuck order shows in the UI as
+// a pending activity with its attempt count and last failure. Business refusals (declined
+// card, rejected address, key reused with another body) are non-retryable and end the order.
+// startToCloseTimeout is above the provider client's own HTTP timeout (PROVIDER_TIMEOUT_MS,
+// 5 s) so a slow provider fails the attempt from the client side first; 30 s is the safety net
+// for a worker that hangs.
+const { chargePayment, refundPayment, createShipment } = proxyActivities<OrderActivities>({
+  startToCloseTimeout: '30s',
+  retry: {
+    initialInterval: '500ms',
+    backoffCoefficient: 2,
+    maximumInterval: '30s',
+    nonRetryableErrorTypes: Object.values(FAILURE_TYPES),
+  },
+});
+
+export async function orderWorkflow(order: Order): Promise<OrderState> {
+  const startedAt = workflowInfo().startTime.toISOString();
+  const state: OrderState = {
+    orderId: order.orderId,
+    customerId: order.customerId,
+    status: 'PENDING',
+    totalCents: orderTotalCents(order),
+    currency: order.currency,
+    payment: null,
+    shipment: null,
+    failureReason: null,
+    createdAt: startedAt,
+    updatedAt: startedAt,
+  };
+  let cancelReason: string | null = null;
+  let shippingStarted = false;
+
+  const setStatus = (status: OrderStatus, failureReason: string | null = null) => {
+    state.status = status;
+    state.failureReason = failureReason;
+    state.updatedAt = new Date().toISOString(); // workflow time: deterministic on replay
+    upsertSearchAttributes([{ key: ORDER_STATUS, value: status }]);
+  };
+
+  setHandler(getOrderQuery, () => state);
+  setHandler(
+    cancelOrderUpdate,
+    async (reason: string) => {
+      cancelReason ??= reason || 'cancelled on request';
+      await condition(() => isTerminal(state.status));
+      return state;
+    },
+    {
+      validator: (_reason: string) => {
+        const refusal = whyCancelIsRefused(state.status, shippingStarted);
+        if (refusal) throw new Error(refusal);
+      },
+    },
+  );
+  // A cancel from the Temporal UI or CLI is treated like the API's: effects already under
+  // way finish (their scopes are non-cancellable), then the order is unwound.
+  CancellationScope.current().cancelRequested.catch(() => {
+    cancelReason ??= 'workflow cancellation requested';
+  });
+
+  const refund = async () => {
+    if (!state.payment) return;
+    const payment = state.payment;
+    // Compensation must run to the end even if the workflow is being cancelled.
+    const { refundId } = await CancellationScope.nonCancellable(() =>
+      refundPayment.executeWithOptions({ summary: `Refund ${state.totalCents} ${state.currency}` }, [
+        { idempotencyKey: idempotencyKey(order.orderId, 'refund'), chargeId: payment.chargeId, amountCents: state.totalCents },
+      ]),
+    );
+    state.payment = { ...payment, refundId };
+  };
+
+  const lifecycle = async (): Promise<void> => {
+    if (cancelReason) return setStatus('CANCELLED', cancelReason);
+
+    try {
+      const { chargeId } = await CancellationScope.nonCancellable(() =>
+        chargePayment.executeWithOptions({ summary: `Charge ${state.totalCents} ${state.currency}` }, [
+          {
+            idempotencyKey: idempotencyKey(order.orderId, 'charge'),
+            orderId: order.orderId,
+            amountCents: state.totalCents,
+            currency: order.currency,
+            paymentToken: order.paymentToken,
+          },
+        ]),
+      );
+      state.payment = { chargeId };
+      setStatus('PAID');
+    } catch (err) {
+      const reason = failureMessage(err);
+      if (failureType(err) === FAILURE_TYPES.paymentDeclined) return setStatus('PAYMENT_DECLINED', reason);
+      return setStatus('FAILED', `payment failed: ${reason}`);
+    }
+
+    if (cancelReason) {
+      await refund();
+      return setStatus('CANCELLED', cancelReason);
+    }
+
+    shippingStarted = true;
+    try {
+      const shipment = await CancellationScope.nonCancellable(() =>
+        createShipment.executeWithOptions({ summary: `Ship ${order.items.length} item line(s) to ${order.shippingAddress.country}` }, [
+          {
+            idempotencyKey: idempotencyKey(order.orderId, 'shipment'),
+            orderId: order.orderId,
+            address: order.shippingAddress,
+            items: order.items,
+          },
+        ]),
+      );
+      state.shipment = shipment;
+      setStatus('SHIPPED');
+    } catch (err) {
+      await refund();
+      return setStatus('FAILED', `shipping failed: ${failureMessage(err)}; payment refunded`);
+    }
+
+    setStatus('COMPLETED');
+  };
+
+  await lifecycle();
+  await condition(allHandlersFinished);
+  return state;
+}
+
+/** Why a cancel request cannot be accepted now, or null if it can. */
+function whyCancelIsRefused(status: OrderStatus, shippingStarted: boolean): string | null {
+  if (status === 'CANCELLED') return null; // repeated cancel: answered with the same view
+  if (isTerminal(status)) return `order is already ${status}`;
+  if (shippingStarted || status === 'SHIPPED') return 'order is already being shipped';
+  return null;
+}
+
+function failureType(err: unknown): string | undefined {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.type ?? undefined : undefined;
+}
+
+function failureMessage(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
+  return err instanceof Error ? err.message : String(err);
+}
