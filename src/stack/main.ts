@@ -1,0 +1,38 @@
+// `npm start`: the whole stack in the foreground until Ctrl-C. `npm run start:temporal`:
+// only the Temporal dev server, for running the other parts by hand.
+import { defaultStackOptions, startStack } from './stack';
+
+async function main() {
+  const temporalOnly = process.argv[2] === 'temporal';
+  const options = { ...defaultStackOptions(), temporalOnly };
+  const stack = await startStack(options);
+  const { urls } = stack;
+  const lines = temporalOnly
+    ? [`Temporal      ${urls.temporal}`, `Temporal UI   ${urls.temporalUi}`]
+    : [
+        `API           ${urls.api}`,
+        `OpenAPI docs  ${urls.docs}`,
+        `Temporal UI   ${urls.temporalUi}`,
+        `Temporal      ${urls.temporal} (namespace ${options.namespace}, retention ${options.retention})`,
+        `Payments      ${urls.payments}`,
+        `Shipping      ${urls.shipping}`,
+      ];
+  console.log(['', 'Stack is up:', ...lines.map((l) => `  ${l}`), `  Data          ${options.dataDir}`, 'Ctrl-C stops everything.', ''].join('\n'));
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the stack...`);
+    await stack.stop();
+    console.log('stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

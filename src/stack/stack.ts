@@ -1,0 +1,119 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Child, httpOk } from './child-process';
+import { devServerArgs, isServing, prepareNamespace, temporalCli } from './temporal-cli';
+
+// The whole stack on 127.0.0.1: Temporal dev server (SQLite file, Web UI), sandbox
+// providers, worker, API. Used by `npm start` and by the tests' global setup.
+
+export interface StackOptions {
+  dataDir: string;
+  ports: { temporal: number; temporalUi: number; api: number; payments: number; shipping: number };
+  namespace: string;
+  /** Namespace retention, e.g. "720h": closed orders are forgotten after it. */
+  retention: string;
+  /** Child output goes to <logDir>/<name>.log; without it, prefixed onto our stdout. */
+  logDir?: string;
+  /** Extra environment for the sandbox (faults) and the worker. */
+  env?: NodeJS.ProcessEnv;
+  /** Start only the Temporal dev server. */
+  temporalOnly?: boolean;
+}
+
+export type ServiceName = 'temporal' | 'sandbox' | 'worker' | 'api';
+
+export interface Stack {
+  urls: { api: string; docs: string; temporalUi: string; temporal: string; payments: string; shipping: string };
+  env: NodeJS.ProcessEnv;
+  child(name: ServiceName): Child;
+  stop(): Promise<void>;
+}
+
+export function projectRoot(from = __dirname): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json'))) {
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+    dir = dirname(dir);
+  }
+  return dir;
+}
+
+export function defaultStackOptions(env: NodeJS.ProcessEnv = process.env): StackOptions {
+  const port = (name: string, fallback: number) => Number(env[name] || fallback);
+  return {
+    dataDir: resolve(env.DATA_DIR || join(projectRoot(), '.data')),
+    ports: {
+      temporal: port('TEMPORAL_PORT', 7233),
+      temporalUi: port('TEMPORAL_UI_PORT', 8233),
+      api: port('PORT', 3000),
+      payments: port('PAYMENTS_PORT', 4001),
+      shipping: port('SHIPPING_PORT', 4002),
+    },
+    namespace: env.TEMPORAL_NAMESPACE || 'default',
+    retention: env.TEMPORAL_RETENTION || '720h',
+  };
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const root = projectRoot();
+  const dist = join(root, 'dist');
+  const { ports, dataDir, namespace } = options;
+  mkdirSync(dataDir, { recursive: true });
+  const cli = temporalCli(root);
+  const host = '127.0.0.1';
+  const urls = {
+    api: `http://${host}:${ports.api}`,
+    docs: `http://${host}:${ports.api}/docs`,
+    temporalUi: `http://${host}:${ports.temporalUi}`,
+    temporal: `${host}:${ports.temporal}`,
+    payments: `http://${host}:${ports.payments}`,
+    shipping: `http://${host}:${ports.shipping}`,
+  };
+  const env: NodeJS.ProcessEnv = {
+    TEMPORAL_ADDRESS: urls.temporal,
+    TEMPORAL_NAMESPACE: namespace,
+    TEMPORAL_UI_URL: urls.temporalUi,
+    PAYMENTS_URL: urls.payments,
+    SHIPPING_URL: urls.shipping,
+    PAYMENTS_PORT: String(ports.payments),
+    SHIPPING_PORT: String(ports.shipping),
+    SANDBOX_DATA_DIR: dataDir,
+    PORT: String(ports.api),
+    WORKFLOW_BUNDLE: join(dist, 'workflow-bundle.js'),
+    ...options.env,
+  };
+  const node = (name: ServiceName, script: string, ready: () => Promise<boolean>) =>
+    new Child({ name, command: process.execPath, args: [join(dist, script)], env, ready }, options.logDir);
+
+  const children: Record<ServiceName, Child> = {
+    temporal: new Child(
+      {
+        name: 'temporal',
+        command: cli,
+        args: [...devServerArgs({ cli, dbFile: join(dataDir, 'temporal.db'), port: ports.temporal, uiPort: ports.temporalUi }), '--namespace', namespace],
+        ready: () => isServing(cli, urls.temporal),
+      },
+      options.logDir,
+    ),
+    sandbox: node('sandbox', 'src/sandbox/main.js', async () => (await httpOk(`${urls.payments}/health`)()) && httpOk(`${urls.shipping}/health`)()),
+    worker: node('worker', 'src/worker/main.js', async () => true),
+    api: node('api', 'src/api/main.js', httpOk(`${urls.api}/ready`)),
+  };
+  const order: ServiceName[] = options.temporalOnly ? ['temporal'] : ['temporal', 'sandbox', 'worker', 'api'];
+  const started: Child[] = [];
+  const stop = async () => {
+    for (const child of started.reverse()) await child.stop();
+  };
+
+  try {
+    for (const name of order) {
+      await children[name].start();
+      started.push(children[name]);
+      if (name === 'temporal') await prepareNamespace(cli, urls.temporal, namespace, options.retention);
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { urls, env, child: (name) => children[name], stop };
+}

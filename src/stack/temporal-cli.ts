@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ORDER_SEARCH_ATTRIBUTES } from '../shared/search-attributes';
+
+const run = promisify(execFile);
+
+/** The Temporal CLI: $TEMPORAL_CLI, else the pinned one scripts/setup.mjs installs, else `temporal` on PATH. */
+export function temporalCli(root: string): string {
+  if (process.env.TEMPORAL_CLI) return process.env.TEMPORAL_CLI;
+  const local = join(root, '.tools', 'venv', 'bin', 'temporal');
+  return existsSync(local) ? local : 'temporal';
+}
+
+export interface DevServerOptions {
+  cli: string;
+  dbFile: string;
+  port: number;
+  uiPort: number;
+}
+
+export function devServerArgs({ dbFile, port, uiPort }: DevServerOptions): string[] {
+  return [
+    'server', 'start-dev',
+    '--ip', '127.0.0.1',
+    '--port', String(port),
+    '--ui-port', String(uiPort),
+    '--db-filename', dbFile,
+    '--log-level', 'warn',
+  ];
+}
+
+export async function isServing(cli: string, address: string): Promise<boolean> {
+  const { stdout } = await run(cli, ['operator', 'cluster', 'health', '--address', address], { timeout: 5_000 });
+  return stdout.includes('SERVING');
+}
+
+const CLI_TYPES = { KEYWORD: 'Keyword', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', TEXT: 'Text', KEYWORD_LIST: 'KeywordList' };
+
+/**
+ * Registers the project's search attributes (a no-op for those already there, so it also
+ * upgrades an existing database) and sets the namespace's retention: how long closed
+ * orders, and with them workflow-level dedup and their status, are kept.
+ */
+export async function prepareNamespace(cli: string, address: string, namespace: string, retention: string): Promise<void> {
+  const attributes = ORDER_SEARCH_ATTRIBUTES.flatMap((key) => ['--name', key.name, '--type', CLI_TYPES[key.type]]);
+  await run(cli, ['operator', 'search-attribute', 'create', '--address', address, '--namespace', namespace, ...attributes]);
+  await run(cli, ['operator', 'namespace', 'update', '--address', address, '--namespace', namespace, '--retention', retention]);
+}

@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { type Stack, startStack } from '../../src/stack/stack';
+
+// One real stack for the whole run, on ports apart from `npm start`'s defaults and with a
+// fresh data folder. Its logs are kept under test/artifacts/logs.
+
+export const TEST_PORTS = { temporal: 17233, temporalUi: 18233, api: 13000, payments: 14001, shipping: 14002 };
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: Stack['urls'];
+    stackEnv: Record<string, string>;
+  }
+}
+
+let stack: Stack | undefined;
+let dataDir: string | undefined;
+
+export async function setup(project: TestProject) {
+  dataDir = mkdtempSync(join(tmpdir(), 'orders-test-'));
+  stack = await startStack({
+    dataDir,
+    ports: TEST_PORTS,
+    namespace: 'default',
+    retention: '24h',
+    logDir: join(__dirname, '..', 'artifacts', 'logs'),
+  });
+  project.provide('stack', stack.urls);
+  project.provide('stackEnv', Object.fromEntries(Object.entries(stack.env).filter((e): e is [string, string] => e[1] !== undefined)));
+}
+
+export async function teardown() {
+  await stack?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}
