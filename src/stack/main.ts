@@ -4,7 +4,7 @@ import { defaultStackOptions, startStack } from './stack';
 
 async function main() {
   const temporalOnly = process.argv[2] === 'temporal';
-  const options = { ...defaultStackOptions(), temporalOnly };
+  const options = { ...defaultStackOptions(), services: temporalOnly ? ['temporal' as const] : undefined };
   const stack = await startStack(options);
   const { urls } = stack;
   const lines = temporalOnly

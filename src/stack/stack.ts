@@ -16,11 +16,13 @@ export interface StackOptions {
   logDir?: string;
   /** Extra environment for the sandbox (faults) and the worker. */
   env?: NodeJS.ProcessEnv;
-  /** Start only the Temporal dev server. */
-  temporalOnly?: boolean;
+  /** Which parts to start, in this order (default: all). Without 'temporal', `temporalAddress` names the server to use. */
+  services?: ServiceName[];
+  temporalAddress?: string;
 }
 
-export type ServiceName = 'temporal' | 'sandbox' | 'worker' | 'api';
+export const SERVICES = ['temporal', 'sandbox', 'worker', 'api'] as const;
+export type ServiceName = (typeof SERVICES)[number];
 
 export interface Stack {
   urls: { api: string; docs: string; temporalUi: string; temporal: string; payments: string; shipping: string };
@@ -65,7 +67,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     api: `http://${host}:${ports.api}`,
     docs: `http://${host}:${ports.api}/docs`,
     temporalUi: `http://${host}:${ports.temporalUi}`,
-    temporal: `${host}:${ports.temporal}`,
+    temporal: options.temporalAddress ?? `${host}:${ports.temporal}`,
     payments: `http://${host}:${ports.payments}`,
     shipping: `http://${host}:${ports.shipping}`,
   };
@@ -99,14 +101,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     worker: node('worker', 'src/worker/main.js', async () => true),
     api: node('api', 'src/api/main.js', httpOk(`${urls.api}/ready`)),
   };
-  const order: ServiceName[] = options.temporalOnly ? ['temporal'] : ['temporal', 'sandbox', 'worker', 'api'];
   const started: Child[] = [];
   const stop = async () => {
     for (const child of started.reverse()) await child.stop();
   };
 
   try {
-    for (const name of order) {
+    for (const name of options.services ?? SERVICES) {
       await children[name].start();
       started.push(children[name]);
       if (name === 'temporal') await prepareNamespace(cli, urls.temporal, namespace, options.retention);

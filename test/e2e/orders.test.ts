@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { api, ledger, newOrder, submit, urls, waitForOrder } from '../support/orders';
+import { newOrder, ordersClient } from '../support/orders';
 import { runCount, temporal } from '../support/temporal';
+
+const { api, ledger, submit, urls, waitForOrder } = ordersClient();
 
 describe('orders end to end (real API, Temporal, sandbox)', () => {
   it('runs an order to COMPLETED with exactly one charge and one shipment', async () => {
@@ -89,7 +91,7 @@ describe('orders end to end (real API, Temporal, sandbox)', () => {
 
   it('answers malformed JSON and non-JSON bodies with 4xx, never 500', async () => {
     expect((await api('/orders', { method: 'POST', body: '{"orderId": ' })).status).toBe(400);
-    const text = await fetch(`${urls().api}/orders`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const text = await fetch(`${urls.api}/orders`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
     expect(text.status).toBeGreaterThanOrEqual(400);
     expect(text.status).toBeLessThan(500);
   });
@@ -135,7 +137,7 @@ describe('orders end to end (real API, Temporal, sandbox)', () => {
   it('has health, readiness, metrics and OpenAPI docs', async () => {
     expect((await api('/health')).status).toBe(200);
     expect((await api('/ready')).body.info.temporal.status).toBe('up');
-    const metrics = await fetch(`${urls().api}/metrics`);
+    const metrics = await fetch(`${urls.api}/metrics`);
     expect(await metrics.text()).toContain('http_request_duration_seconds');
     const openapi = await api('/docs/openapi.json');
     expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/orders', '/orders/{orderId}', '/orders/{orderId}/cancel']));

@@ -30,7 +30,7 @@ async function post(base: string, path: string, body: unknown, key?: string) {
     headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
     body: JSON.stringify(body),
   });
-  return { status: response.status, replayed: response.headers.get('idempotent-replayed'), body: await response.json() };
+  return { status: response.status, replayed: response.headers.get('idempotent-replayed'), body: (await response.json()) as any };
 }
 const put = (base: string, faults: unknown) =>
   fetch(`${base}/v1/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });

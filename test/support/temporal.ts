@@ -1,13 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
-import { afterAll } from 'vitest';
-import { urls } from './orders';
+import { afterAll, inject } from 'vitest';
 
 let client: Client | undefined;
 
 /** A Temporal client on the test stack, closed after the file's tests. */
 export async function temporal(): Promise<Client> {
   if (!client) {
-    const connection = await Connection.connect({ address: urls().temporal });
+    const connection = await Connection.connect({ address: inject('stack').temporal });
     client = new Client({ connection });
     afterAll(() => connection.close());
   }
@@ -20,4 +19,21 @@ export async function runCount(workflowId: string): Promise<number> {
   let count = 0;
   for await (const _ of c.workflow.list({ query: `WorkflowId = '${workflowId}'` })) count++;
   return count;
+}
+
+/** Per activity type, the highest attempt number the run's history shows (1 = no retry). */
+export async function activityAttempts(workflowId: string): Promise<Record<string, number>> {
+  const history = await (await temporal()).workflow.getHandle(workflowId).fetchHistory();
+  const typeByScheduledId = new Map<string, string>();
+  const attempts: Record<string, number> = {};
+  for (const event of history.events ?? []) {
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled) typeByScheduledId.set(String(event.eventId), scheduled.activityType?.name ?? '?');
+    const started = event.activityTaskStartedEventAttributes;
+    if (started) {
+      const type = typeByScheduledId.get(String(started.scheduledEventId)) ?? '?';
+      attempts[type] = Math.max(attempts[type] ?? 0, started.attempt ?? 1);
+    }
+  }
+  return attempts;
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { newOrder, ordersClient } from '../support/orders';
+
+const { api, cancel, ledger, submit, waitForOrder } = ordersClient();
+
+describe('failure paths without faults', () => {
+  it('a declined card ends PAYMENT_DECLINED with the reason; nothing charged or shipped', async () => {
+    const order = newOrder({ paymentToken: 'tok_declined' });
+    expect((await submit(order)).status).toBe(202);
+    const done = await waitForOrder(order.orderId);
+    expect(done.status).toBe('PAYMENT_DECLINED');
+    expect(done.failureReason).toMatch(/declined/i);
+    expect(done.payment).toBeNull();
+    const { charges, shipments } = await ledger(order.orderId);
+    expect(charges).toHaveLength(0);
+    expect(shipments).toHaveLength(0);
+  });
+
+  it('a shipment the carrier rejects refunds the charge exactly once and ends FAILED with the reason', async () => {
+    const order = newOrder({ shippingAddress: { name: 'N', line1: 'L', city: 'Nowhere', postalCode: '00000', country: 'DE' } });
+    await submit(order);
+    const done = await waitForOrder(order.orderId);
+    expect(done.status).toBe('FAILED');
+    expect(done.failureReason).toMatch(/shipping failed.*cannot deliver.*refunded/);
+    const { charges, refunds, shipments } = await ledger(order.orderId);
+    expect(charges).toHaveLength(1);
+    expect(refunds).toEqual([expect.objectContaining({ chargeId: charges[0].id, amountCents: charges[0].amountCents, idempotencyKey: `order:${order.orderId}:refund` })]);
+    expect(shipments).toHaveLength(0);
+    expect(done.payment).toEqual({ chargeId: charges[0].id, refundId: refunds[0].id });
+  });
+
+  it('cancel after completion is a 409 with the reason; the order stays COMPLETED', async () => {
+    const order = newOrder();
+    await submit(order);
+    await waitForOrder(order.orderId);
+    const refused = await cancel(order.orderId);
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toContain('COMPLETED');
+    expect((await api(`/orders/${order.orderId}`)).body.status).toBe('COMPLETED');
+    expect((await ledger(order.orderId)).refunds).toHaveLength(0);
+  });
+
+  it('cancel of an unknown order is 404', async () => {
+    expect((await cancel('no-such-order')).status).toBe(404);
+  });
+});
