@@ -149,7 +149,9 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
   };
 
   await lifecycle();
-  await condition(allHandlersFinished);
+  // Let cancel updates answer before the run closes; non-cancellable since a Temporal
+  // cancellation has already been turned into the order's own ending.
+  await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
   return state;
 }
 

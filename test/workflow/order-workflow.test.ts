@@ -1,0 +1,203 @@
+import { Context } from '@temporalio/activity';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChargeInput, OrderActivities, RefundInput, ShipmentInput } from '../../activities';
+import { FAILURE_TYPES } from '../../src/shared/failure-types';
+import { ORDER_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { projectRoot } from '../../src/stack/stack';
+import { cancelOrderUpdate, getOrderQuery, orderWorkflow } from '../../workflows/order';
+import { newOrder } from '../support/orders';
+
+// The order workflow alone, on the time-skipping test server, with mocked activities:
+// every path of the lifecycle, and timeouts without waiting for them.
+
+const root = projectRoot(__dirname);
+let env: TestWorkflowEnvironment;
+
+beforeAll(async () => {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: join(root, '.tools', 'venv', 'bin', 'temporal-test-server') } },
+  });
+  const { INDEXED_VALUE_TYPE_KEYWORD: KEYWORD, INDEXED_VALUE_TYPE_INT: INT } = temporal.api.enums.v1.IndexedValueType;
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(ORDER_SEARCH_ATTRIBUTES.map((key) => [key.name, key.type === 'INT' ? INT : KEYWORD])),
+  });
+});
+afterAll(() => env?.teardown());
+
+interface Calls {
+  charge: ChargeInput[];
+  refund: RefundInput[];
+  ship: ShipmentInput[];
+}
+
+/** Mock activities that record their calls; `overrides` replace single behaviours. */
+function mockActivities(overrides: Partial<OrderActivities> = {}): { activities: OrderActivities; calls: Calls } {
+  const calls: Calls = { charge: [], refund: [], ship: [] };
+  const activities: OrderActivities = {
+    chargePayment: async (input) => {
+      calls.charge.push(input);
+      return overrides.chargePayment ? overrides.chargePayment(input) : { chargeId: 'ch_1' };
+    },
+    refundPayment: async (input) => {
+      calls.refund.push(input);
+      return overrides.refundPayment ? overrides.refundPayment(input) : { refundId: 're_1' };
+    },
+    createShipment: async (input) => {
+      calls.ship.push(input);
+      return overrides.createShipment ? overrides.createShipment(input) : { shipmentId: 'shp_1', trackingNumber: 'TRK1' };
+    },
+  };
+  return { activities, calls };
+}
+
+async function runOrder(activities: OrderActivities, drive?: (workflowId: string) => Promise<void>) {
+  const taskQueue = `wf-test-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: { codePath: join(root, 'dist', 'workflow-bundle.js') },
+    activities,
+  });
+  const order = newOrder();
+  return worker.runUntil(async () => {
+    const handle = await env.client.workflow.start(orderWorkflow, { taskQueue, workflowId: `order-${order.orderId}`, args: [order] });
+    await drive?.(handle.workflowId);
+    return { order, state: await handle.result(), handle };
+  });
+}
+
+/** A promise the test resolves by hand, to hold an activity in flight. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { open, opened };
+}
+
+describe('order workflow', () => {
+  it('happy path: charges, ships and completes, with keys derived from the order', async () => {
+    const { activities, calls } = mockActivities();
+    const { order, state } = await runOrder(activities);
+    expect(state).toMatchObject({ status: 'COMPLETED', totalCents: 3490, payment: { chargeId: 'ch_1' }, shipment: { shipmentId: 'shp_1', trackingNumber: 'TRK1' }, failureReason: null });
+    expect(calls.charge).toEqual([expect.objectContaining({ idempotencyKey: `order:${order.orderId}:charge`, amountCents: 3490, currency: 'EUR' })]);
+    expect(calls.ship).toEqual([expect.objectContaining({ idempotencyKey: `order:${order.orderId}:shipment`, orderId: order.orderId })]);
+    expect(calls.refund).toHaveLength(0);
+  });
+
+  it('decline: PAYMENT_DECLINED with the provider reason, nothing shipped, no retry', async () => {
+    const { activities, calls } = mockActivities({
+      chargePayment: async () => {
+        throw ApplicationFailure.nonRetryable('Your card was declined.', FAILURE_TYPES.paymentDeclined);
+      },
+    });
+    const { state } = await runOrder(activities);
+    expect(state).toMatchObject({ status: 'PAYMENT_DECLINED', failureReason: 'Your card was declined.', payment: null });
+    expect(calls.charge).toHaveLength(1);
+    expect(calls.ship).toHaveLength(0);
+  });
+
+  it('shipping rejected for good: refunds the charge once with its own key, ends FAILED', async () => {
+    const { activities, calls } = mockActivities({
+      createShipment: async () => {
+        throw ApplicationFailure.nonRetryable('cannot deliver', FAILURE_TYPES.rejected);
+      },
+    });
+    const { order, state } = await runOrder(activities);
+    expect(state).toMatchObject({ status: 'FAILED', payment: { chargeId: 'ch_1', refundId: 're_1' }, shipment: null });
+    expect(state.failureReason).toContain('cannot deliver');
+    expect(calls.refund).toEqual([{ idempotencyKey: `order:${order.orderId}:refund`, chargeId: 'ch_1', amountCents: 3490 }]);
+  });
+
+  it('transient failures are retried with the same key until they succeed', async () => {
+    let attempts = 0;
+    const { activities, calls } = mockActivities({
+      chargePayment: async () => {
+        if (++attempts < 4) throw new Error('503 from provider');
+        return { chargeId: 'ch_retry' };
+      },
+    });
+    const { state } = await runOrder(activities);
+    expect(state.status).toBe('COMPLETED');
+    expect(calls.charge).toHaveLength(4);
+    expect(new Set(calls.charge.map((c) => c.idempotencyKey)).size).toBe(1);
+  });
+
+  it('an attempt that outlives its start-to-close timeout is retried, with the same key', async () => {
+    const { activities, calls } = mockActivities({
+      chargePayment: async () => {
+        if (Context.current().info.attempt === 1) await Context.current().sleep('1 minute'); // past the 10 s timeout
+        return { chargeId: 'ch_after_timeout' };
+      },
+    });
+    const { state } = await runOrder(activities);
+    expect(state).toMatchObject({ status: 'COMPLETED', payment: { chargeId: 'ch_after_timeout' } });
+    expect(calls.charge.map((c) => c.idempotencyKey)).toEqual([calls.charge[0].idempotencyKey, calls.charge[0].idempotencyKey]);
+  });
+
+  it('cancel before shipping: lets the charge finish, refunds it, ends CANCELLED', async () => {
+    const charging = gate();
+    const { activities, calls } = mockActivities({
+      chargePayment: async () => {
+        await charging.opened;
+        return { chargeId: 'ch_1' };
+      },
+    });
+    const { state } = await runOrder(activities, async (workflowId) => {
+      const handle = env.client.workflow.getHandle(workflowId);
+      while (calls.charge.length === 0) await new Promise((r) => setTimeout(r, 20));
+      const cancelled = handle.executeUpdate(cancelOrderUpdate, { args: ['customer changed mind'] });
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await handle.query(getOrderQuery)).status).toBe('PENDING');
+      charging.open();
+      expect(await cancelled).toMatchObject({ status: 'CANCELLED', failureReason: 'customer changed mind' });
+    });
+    expect(state).toMatchObject({ status: 'CANCELLED', payment: { chargeId: 'ch_1', refundId: 're_1' }, shipment: null });
+    expect(calls.ship).toHaveLength(0);
+    expect(calls.refund).toHaveLength(1);
+  });
+
+  it('cancel once shipping has started: the validator refuses it and the order completes', async () => {
+    const shipping = gate();
+    const { activities, calls } = mockActivities({
+      createShipment: async () => {
+        await shipping.opened;
+        return { shipmentId: 'shp_1', trackingNumber: 'TRK1' };
+      },
+    });
+    const { state } = await runOrder(activities, async (workflowId) => {
+      const handle = env.client.workflow.getHandle(workflowId);
+      while (calls.ship.length === 0) await new Promise((r) => setTimeout(r, 20));
+      const refused = await handle.executeUpdate(cancelOrderUpdate, { args: ['too late'] }).catch((err) => err);
+      expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect(refused.cause.message).toContain('already being shipped');
+      shipping.open();
+    });
+    expect(state.status).toBe('COMPLETED');
+    expect(calls.refund).toHaveLength(0);
+  });
+
+  it('a workflow cancellation from Temporal unwinds like an API cancel, after the charge in flight', async () => {
+    const charging = gate();
+    const { activities, calls } = mockActivities({
+      chargePayment: async () => {
+        await charging.opened;
+        return { chargeId: 'ch_1' };
+      },
+    });
+    const { state } = await runOrder(activities, async (workflowId) => {
+      while (calls.charge.length === 0) await new Promise((r) => setTimeout(r, 20));
+      await env.client.workflow.getHandle(workflowId).cancel();
+      charging.open();
+    });
+    expect(state).toMatchObject({ status: 'CANCELLED', failureReason: 'workflow cancellation requested', payment: { refundId: 're_1' } });
+    expect(calls.ship).toHaveLength(0);
+  });
+});
