@@ -1,0 +1,129 @@
+// `npm run histories:export -- <tag>`: runs the real stack in a scratch folder, drives one
+// order down each path of the lifecycle through the API, and writes each run's full
+// history as JSON to test/histories/<tag>-<path>.json for the replay test.
+import { Client, Connection } from '@temporalio/client';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Order } from '../src/shared/order-schema';
+import { isTerminal } from '../src/shared/order-state';
+import { projectRoot, startStack } from '../src/stack/stack';
+import { temporalCli } from '../src/stack/temporal-cli';
+
+type Urls = Awaited<ReturnType<typeof startStack>>['urls'];
+
+interface Scenario {
+  path: string;
+  expect: string;
+  order?: Partial<Order>;
+  /** Payment provider faults while the order runs. */
+  paymentFaults?: object;
+  /** Runs after the submission, e.g. to cancel. */
+  drive?: (urls: Urls, client: Client, orderId: string) => Promise<void>;
+}
+
+const setFaults = (base: string, faults: object) =>
+  fetch(`${base}/v1/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+
+const scenarios: Scenario[] = [
+  { path: 'completed', expect: 'COMPLETED' },
+  { path: 'payment-declined', expect: 'PAYMENT_DECLINED', order: { paymentToken: 'tok_declined' } },
+  {
+    path: 'shipping-rejected-refunded',
+    expect: 'FAILED',
+    order: { shippingAddress: { name: 'N', line1: 'L', city: 'Nowhere', postalCode: '00000', country: 'DE' } },
+  },
+  {
+    path: 'charge-retried-after-lost-response',
+    expect: 'COMPLETED',
+    paymentFaults: { afterCommit: 1 },
+    drive: async (urls) => {
+      await sleep(2_000);
+      await setFaults(urls.payments, {});
+    },
+  },
+  {
+    path: 'cancelled-by-api-while-charging',
+    expect: 'CANCELLED',
+    paymentFaults: { latencyMs: 1_500 },
+    drive: async (urls, _client, orderId) => {
+      await sleep(300);
+      await fetch(`${urls.api}/orders/${orderId}/cancel`, { method: 'POST' });
+    },
+  },
+  {
+    path: 'cancelled-in-temporal-while-charging',
+    expect: 'CANCELLED',
+    paymentFaults: { latencyMs: 1_500 },
+    drive: async (_urls, client, orderId) => {
+      await sleep(300);
+      await client.workflow.getHandle(`order-${orderId}`).cancel();
+    },
+  },
+];
+
+function order(path: string, tag: string, overrides: Partial<Order> = {}): Order {
+  return {
+    orderId: `history-${tag}-${path}`,
+    customerId: 'cust-history',
+    items: [{ sku: 'mug', quantity: 2, unitPriceCents: 1250 }],
+    currency: 'EUR',
+    shippingAddress: { name: 'Ada', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' },
+    paymentToken: 'tok_visa',
+    ...overrides,
+  };
+}
+
+async function waitTerminal(api: string, orderId: string): Promise<string> {
+  for (let i = 0; i < 300; i++) {
+    const view = (await (await fetch(`${api}/orders/${orderId}`)).json()) as { status: string };
+    if (isTerminal(view.status as never)) return view.status;
+    await sleep(200);
+  }
+  throw new Error(`order ${orderId} did not finish`);
+}
+
+async function main() {
+  const tag = process.argv[2];
+  if (!tag || !/^[a-z0-9-]+$/.test(tag)) throw new Error('usage: npm run histories:export -- <tag>, e.g. v2');
+  const outDir = join(projectRoot(), 'test', 'histories');
+  mkdirSync(outDir, { recursive: true });
+  const dataDir = mkdtempSync(join(tmpdir(), 'orders-histories-'));
+  const stack = await startStack({
+    dataDir,
+    ports: { temporal: 27233, temporalUi: 28233, api: 23000, payments: 24001, shipping: 24002 },
+    namespace: 'default',
+    retention: '24h',
+    logDir: join(dataDir, 'logs'),
+  });
+  const connection = await Connection.connect({ address: stack.urls.temporal });
+  const client = new Client({ connection });
+  try {
+    for (const scenario of scenarios) {
+      const body = order(scenario.path, tag, scenario.order);
+      await setFaults(stack.urls.payments, scenario.paymentFaults ?? {});
+      const response = await fetch(`${stack.urls.api}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      if (response.status !== 202) throw new Error(`${scenario.path}: POST /orders answered ${response.status}`);
+      await scenario.drive?.(stack.urls, client, body.orderId);
+      const status = await waitTerminal(stack.urls.api, body.orderId);
+      await setFaults(stack.urls.payments, {});
+      if (status !== scenario.expect) throw new Error(`${scenario.path}: ended ${status}, expected ${scenario.expect}`);
+      // The format of `temporal workflow show --output json`, which historyFromJSON reads.
+      const json = execFileSync(temporalCli(projectRoot()), ['workflow', 'show', '--address', stack.urls.temporal, '--workflow-id', `order-${body.orderId}`, '--output', 'json']);
+      const file = join(outDir, `${tag}-${scenario.path}.json`);
+      writeFileSync(file, json);
+      console.log(`${scenario.path}: ${status}, ${JSON.parse(json.toString()).events.length} events -> ${file}`);
+    }
+  } finally {
+    await connection.close();
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
