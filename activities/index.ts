@@ -2,6 +2,7 @@
 // workflow from src/shared/idempotency-keys.ts) and passes it to the provider unchanged.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { PaymentProvider } from '../src/providers/payments';
+import type { RiskProvider, RiskVerdict } from '../src/providers/risk';
 import type { ShippingProvider } from '../src/providers/shipping';
 import { ProviderError } from '../src/providers/provider-error';
 import type { Address, OrderItem } from '../src/shared/order-schema';
@@ -28,8 +29,20 @@ export interface ShipmentInput {
   items: OrderItem[];
 }
 
-export function createActivities(providers: { payments: PaymentProvider; shipping: ShippingProvider }) {
+export interface RiskInput {
+  orderId: string;
+  customerId: string;
+  totalCents: number;
+  currency: string;
+  country: string;
+}
+
+export function createActivities(providers: { payments: PaymentProvider; shipping: ShippingProvider; risk: RiskProvider }) {
   return {
+    async assessRisk(input: RiskInput): Promise<RiskVerdict> {
+      return providers.risk.assess(input);
+    },
+
     async chargePayment({ idempotencyKey, ...request }: ChargeInput): Promise<{ chargeId: string }> {
       const charge = await asActivityFailure(providers.payments.charge(idempotencyKey, request));
       return { chargeId: charge.id };

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Order } from '../src/shared/order-schema';
 import { isTerminal } from '../src/shared/order-state';
+import { freePort } from '../src/stack/free-port';
 import { projectRoot, startStack } from '../src/stack/stack';
 import { temporalCli } from '../src/stack/temporal-cli';
 
@@ -29,6 +30,7 @@ const setFaults = (base: string, faults: object) =>
 
 const scenarios: Scenario[] = [
   { path: 'completed', expect: 'COMPLETED' },
+  { path: 'rejected-by-risk-check', expect: 'REJECTED', order: { items: [{ sku: 'gold', quantity: 10, unitPriceCents: 60_000 }] } },
   { path: 'payment-declined', expect: 'PAYMENT_DECLINED', order: { paymentToken: 'tok_declined' } },
   {
     path: 'shipping-rejected-refunded',
@@ -93,7 +95,7 @@ async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'orders-histories-'));
   const stack = await startStack({
     dataDir,
-    ports: { temporal: 27233, temporalUi: 28233, api: 23000, payments: 24001, shipping: 24002 },
+    ports: { temporal: await freePort(), temporalUi: await freePort(), api: await freePort(), payments: await freePort(), shipping: await freePort() },
     namespace: 'default',
     retention: '24h',
     logDir: join(dataDir, 'logs'),

@@ -70,3 +70,12 @@ export function workerConfig(env: NodeJS.ProcessEnv = process.env) {
 export function logLevel(env: NodeJS.ProcessEnv = process.env): string {
   return str(env, 'LOG_LEVEL', 'info');
 }
+
+export function riskConfig(env: NodeJS.ProcessEnv = process.env) {
+  return {
+    /** Orders above this total are refused by the risk check (cents). */
+    maxOrderCents: int(env, 'RISK_MAX_ORDER_CENTS', 500_000),
+    /** ISO country codes the risk check refuses, comma-separated. */
+    blockedCountries: (env.RISK_BLOCKED_COUNTRIES ?? '').split(',').map((c) => c.trim()).filter(Boolean),
+  };
+}

@@ -1,7 +1,8 @@
 import type { Order } from './order-schema';
 
 // The order lifecycle's vocabulary, shared by the workflow (which imports only pure
-// modules) and the API. PENDING -> PAID -> SHIPPED -> COMPLETED, or one of the endings.
+// modules) and the API. PENDING -> PAID -> SHIPPED -> COMPLETED, or one of the endings;
+// REJECTED: refused by the risk check before any charge.
 export const ORDER_STATUSES = [
   'PENDING',
   'PAID',
@@ -9,11 +10,12 @@ export const ORDER_STATUSES = [
   'COMPLETED',
   'CANCELLED',
   'PAYMENT_DECLINED',
+  'REJECTED',
   'FAILED',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-const TERMINAL: ReadonlySet<OrderStatus> = new Set(['COMPLETED', 'CANCELLED', 'PAYMENT_DECLINED', 'FAILED']);
+const TERMINAL: ReadonlySet<OrderStatus> = new Set(['COMPLETED', 'CANCELLED', 'PAYMENT_DECLINED', 'REJECTED', 'FAILED']);
 export const isTerminal = (status: OrderStatus): boolean => TERMINAL.has(status);
 
 /** What the workflow knows about its order; answered by the query and returned as the result. */

@@ -2,8 +2,9 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { sandboxPayments } from '../providers/payments';
+import { localRiskRules } from '../providers/risk';
 import { sandboxShipping } from '../providers/shipping';
-import { providerConfig, temporalConfig, workerConfig } from '../shared/config';
+import { providerConfig, riskConfig, temporalConfig, workerConfig } from '../shared/config';
 import { connectionOptions } from '../temporal/connection-options';
 import { workflowSource } from './workflow-source';
 
@@ -20,6 +21,7 @@ async function main() {
     activities: createActivities({
       payments: sandboxPayments(providers.paymentsUrl, providers.requestTimeoutMs),
       shipping: sandboxShipping(providers.shippingUrl, providers.requestTimeoutMs),
+      risk: localRiskRules(riskConfig()),
     }),
     maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,

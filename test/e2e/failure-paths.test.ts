@@ -29,6 +29,16 @@ describe('failure paths without faults', () => {
     expect(done.payment).toEqual({ chargeId: charges[0].id, refundId: refunds[0].id });
   });
 
+  it('an order above the risk limit ends REJECTED before any charge', async () => {
+    const order = newOrder({ items: [{ sku: 'gold', quantity: 10, unitPriceCents: 60_000 }] });
+    await submit(order);
+    const done = await waitForOrder(order.orderId);
+    expect(done.status).toBe('REJECTED');
+    expect(done.failureReason).toMatch(/risk check: total 6000.00 EUR is above the 5000.00 limit/);
+    const { charges, shipments } = await ledger(order.orderId);
+    expect([charges.length, shipments.length]).toEqual([0, 0]);
+  });
+
   it('cancel after completion is a 409 with the reason; the order stays COMPLETED', async () => {
     const order = newOrder();
     await submit(order);

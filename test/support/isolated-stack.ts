@@ -1,24 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, inject } from 'vitest';
 import type { Faults } from '../../src/sandbox/faults';
+import { freePort } from '../../src/stack/free-port';
 import { type Stack, startStack } from '../../src/stack/stack';
 
 // A sandbox, worker and API of a test file's own, on the shared Temporal server but on
 // their own task queue and ports: faults and crashes stay inside the file.
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function isolatedStack(name: string, env: NodeJS.ProcessEnv = {}): Promise<Stack> {
   const shared = inject('stack');

@@ -7,7 +7,7 @@ import { temporal } from '@temporalio/proto';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChargeInput, OrderActivities, RefundInput, ShipmentInput } from '../../activities';
+import type { ChargeInput, OrderActivities, RefundInput, RiskInput, ShipmentInput } from '../../activities';
 import { FAILURE_TYPES } from '../../src/shared/failure-types';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { projectRoot } from '../../src/stack/stack';
@@ -34,6 +34,7 @@ beforeAll(async () => {
 afterAll(() => env?.teardown());
 
 interface Calls {
+  risk: RiskInput[];
   charge: ChargeInput[];
   refund: RefundInput[];
   ship: ShipmentInput[];
@@ -41,8 +42,12 @@ interface Calls {
 
 /** Mock activities that record their calls; `overrides` replace single behaviours. */
 function mockActivities(overrides: Partial<OrderActivities> = {}): { activities: OrderActivities; calls: Calls } {
-  const calls: Calls = { charge: [], refund: [], ship: [] };
+  const calls: Calls = { risk: [], charge: [], refund: [], ship: [] };
   const activities: OrderActivities = {
+    assessRisk: async (input) => {
+      calls.risk.push(input);
+      return overrides.assessRisk ? overrides.assessRisk(input) : { approved: true };
+    },
     chargePayment: async (input) => {
       calls.charge.push(input);
       return overrides.chargePayment ? overrides.chargePayment(input) : { chargeId: 'ch_1' };
@@ -90,6 +95,15 @@ describe('order workflow', () => {
     expect(calls.charge).toEqual([expect.objectContaining({ idempotencyKey: `order:${order.orderId}:charge`, amountCents: 3490, currency: 'EUR' })]);
     expect(calls.ship).toEqual([expect.objectContaining({ idempotencyKey: `order:${order.orderId}:shipment`, orderId: order.orderId })]);
     expect(calls.refund).toHaveLength(0);
+    expect(calls.risk).toEqual([{ orderId: order.orderId, customerId: order.customerId, totalCents: 3490, currency: 'EUR', country: 'DE' }]);
+  });
+
+  it('risk check refuses: REJECTED with the reason, before any charge', async () => {
+    const { activities, calls } = mockActivities({ assessRisk: async () => ({ approved: false, reason: 'too large' }) });
+    const { state } = await runOrder(activities);
+    expect(state).toMatchObject({ status: 'REJECTED', failureReason: 'risk check: too large', payment: null, shipment: null });
+    expect(calls.charge).toHaveLength(0);
+    expect(calls.ship).toHaveLength(0);
   });
 
   it('decline: PAYMENT_DECLINED with the provider reason, nothing shipped, no retry', async () => {
