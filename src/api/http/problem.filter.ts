@@ -1,4 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ServiceError, isGrpcServiceError } from '@temporalio/client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 // Every error leaves the API as RFC 9457 problem+json. Client mistakes keep their 4xx
@@ -21,6 +22,7 @@ export class ProblemFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const problem = this.toProblem(exception, request);
+    if (problem.status === 503) void reply.header('retry-after', '1');
     void reply.status(problem.status).header('content-type', 'application/problem+json').send(problem);
   }
 
@@ -43,7 +45,20 @@ export class ProblemFilter implements ExceptionFilter {
     if (fastifyStatus && fastifyStatus >= 400 && fastifyStatus < 500) {
       return { type: 'about:blank', title: 'bad request', status: fastifyStatus, detail: (exception as Error).message };
     }
+    if (isTemporalUnavailable(exception)) {
+      this.logger.warn({ err: exception, url: request.url }, 'Temporal unavailable');
+      return { type: 'about:blank', title: 'service unavailable', status: 503, detail: 'Temporal is unavailable; retry the request' };
+    }
     this.logger.error({ err: exception, url: request.url }, 'unhandled error');
     return { type: 'about:blank', title: 'internal server error', status: 500, detail: 'unexpected error; see the API logs' };
   }
+}
+
+// gRPC UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED: Temporal is down, restarting or
+// overloaded. The request changed nothing we cannot find again, so the client may retry.
+const RETRYABLE_GRPC_CODES = new Set([14, 4, 8]);
+
+function isTemporalUnavailable(err: unknown): boolean {
+  const cause = err instanceof ServiceError ? err.cause : err;
+  return isGrpcServiceError(cause) && RETRYABLE_GRPC_CODES.has(cause.code);
 }

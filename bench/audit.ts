@@ -1,0 +1,164 @@
+// The exactly-once audit: reconciles every order's final state in Temporal with the
+// sandbox ledgers. `npm run audit` runs it against a running stack; the chaos run calls
+// `audit()` with the orders it submitted.
+import { Client, Connection } from '@temporalio/client';
+import { parseArgs } from 'node:util';
+import { isTerminal, type OrderStatus } from '../src/shared/order-state';
+import { CUSTOMER_ID, ORDER_STATUS, ORDER_TOTAL_CENTS } from '../src/shared/search-attributes';
+
+export interface AuditTargets {
+  temporalAddress: string;
+  namespace: string;
+  paymentsUrl: string;
+  shippingUrl: string;
+}
+
+interface Row {
+  orderId: string;
+  amountCents: number;
+  chargeId?: string;
+}
+
+export interface AuditReport {
+  ordersSubmitted: number | null;
+  ordersInTemporal: number;
+  ordersTerminal: number;
+  ordersLost: number;
+  doubleCharges: number;
+  doubleShipments: number;
+  chargesWithoutPaidOrder: number;
+  wrongAmounts: number;
+  refundsNotMatchingCompensations: number;
+  shipmentsForUnshippedOrders: number;
+  statuses: Partial<Record<OrderStatus, number>>;
+}
+
+/** The invariants whose breach fails the audit. */
+export const VIOLATIONS = [
+  'ordersLost',
+  'doubleCharges',
+  'doubleShipments',
+  'chargesWithoutPaidOrder',
+  'wrongAmounts',
+  'refundsNotMatchingCompensations',
+  'shipmentsForUnshippedOrders',
+] as const;
+
+// Where money was taken and must stay taken, and where it must have been given back.
+const KEEPS_CHARGE: ReadonlySet<OrderStatus> = new Set(['PAID', 'SHIPPED', 'COMPLETED']);
+const REFUNDS_CHARGE: ReadonlySet<OrderStatus> = new Set(['CANCELLED', 'FAILED']);
+const SHIPS: ReadonlySet<OrderStatus> = new Set(['SHIPPED', 'COMPLETED']);
+
+async function ledger(base: string, path: string): Promise<Row[]> {
+  const response = await fetch(`${base}${path}`);
+  if (!response.ok) throw new Error(`GET ${base}${path} answered ${response.status}`);
+  return ((await response.json()) as { data: Row[] }).data;
+}
+
+const countBy = (rows: Row[]) => rows.reduce((m, r) => m.set(r.orderId, [...(m.get(r.orderId) ?? []), r]), new Map<string, Row[]>());
+
+/**
+ * @param submitted orders a client was told were accepted (202/200); those Temporal does
+ *   not know, or that never reached a terminal status, count as lost. Without it, every
+ *   order Temporal knows must be terminal.
+ */
+export async function audit(targets: AuditTargets, submitted?: string[]): Promise<AuditReport> {
+  const connection = await Connection.connect({ address: targets.temporalAddress });
+  const orders = new Map<string, { status: OrderStatus; totalCents: number; closed: boolean }>();
+  try {
+    const client = new Client({ connection, namespace: targets.namespace });
+    for await (const run of client.workflow.list({ query: `WorkflowType = 'orderWorkflow'` })) {
+      if (!run.typedSearchAttributes.get(CUSTOMER_ID)) continue;
+      orders.set(run.workflowId.replace(/^order-/, ''), {
+        status: run.typedSearchAttributes.get(ORDER_STATUS) as OrderStatus,
+        totalCents: run.typedSearchAttributes.get(ORDER_TOTAL_CENTS) ?? 0,
+        closed: run.status.name !== 'RUNNING',
+      });
+    }
+  } finally {
+    await connection.close();
+  }
+
+  const [charges, refunds, shipments] = await Promise.all([
+    ledger(targets.paymentsUrl, '/v1/charges'),
+    ledger(targets.paymentsUrl, '/v1/refunds'),
+    ledger(targets.shippingUrl, '/v1/shipments'),
+  ]);
+  const chargesBy = countBy(charges);
+  const refundsBy = countBy(refunds);
+  const shipmentsBy = countBy(shipments);
+
+  const report: AuditReport = {
+    ordersSubmitted: submitted?.length ?? null,
+    ordersInTemporal: orders.size,
+    ordersTerminal: 0,
+    ordersLost: 0,
+    doubleCharges: 0,
+    doubleShipments: 0,
+    chargesWithoutPaidOrder: 0,
+    wrongAmounts: 0,
+    refundsNotMatchingCompensations: 0,
+    shipmentsForUnshippedOrders: 0,
+    statuses: {},
+  };
+  for (const [orderId, order] of orders) {
+    report.statuses[order.status] = (report.statuses[order.status] ?? 0) + 1;
+    const terminal = order.closed && isTerminal(order.status);
+    if (terminal) report.ordersTerminal++;
+    const orderCharges = chargesBy.get(orderId) ?? [];
+    const orderRefunds = refundsBy.get(orderId) ?? [];
+    if (orderCharges.length > 1) report.doubleCharges++;
+    if ((shipmentsBy.get(orderId) ?? []).length > 1) report.doubleShipments++;
+    if (orderCharges.some((c) => c.amountCents !== order.totalCents)) report.wrongAmounts++;
+    if (!terminal) continue; // in flight: its effects are not final yet
+    if (orderCharges.length > 0 && !KEEPS_CHARGE.has(order.status) && !REFUNDS_CHARGE.has(order.status)) report.chargesWithoutPaidOrder++;
+    const expectedRefunds = REFUNDS_CHARGE.has(order.status) ? orderCharges.length : 0;
+    const refundedInFull = orderRefunds.every((r) => orderCharges.some((c) => c.amountCents === r.amountCents));
+    if (orderRefunds.length !== expectedRefunds || !refundedInFull) report.refundsNotMatchingCompensations++;
+    if ((shipmentsBy.get(orderId) ?? []).length > 0 && !SHIPS.has(order.status)) report.shipmentsForUnshippedOrders++;
+  }
+  // Effects for orders Temporal does not know at all.
+  for (const orderId of new Set([...chargesBy.keys(), ...shipmentsBy.keys()])) {
+    if (orders.has(orderId)) continue;
+    if (chargesBy.has(orderId)) report.chargesWithoutPaidOrder++;
+    if (shipmentsBy.has(orderId)) report.shipmentsForUnshippedOrders++;
+  }
+  const lost = submitted
+    ? submitted.filter((id) => !orders.get(id)?.closed || !isTerminal(orders.get(id)!.status))
+    : [...orders].filter(([, o]) => !o.closed).map(([id]) => id);
+  report.ordersLost = lost.length;
+  return report;
+}
+
+export function printReport(report: AuditReport): boolean {
+  const broken = VIOLATIONS.filter((key) => report[key] > 0);
+  const line = (label: string, value: unknown, ok = true) => console.log(`${ok ? '  ok ' : 'FAIL '} ${label.padEnd(36)} ${value}`);
+  console.log('exactly-once audit');
+  line('orders submitted', report.ordersSubmitted ?? 'n/a (all known to Temporal)');
+  line('orders in Temporal', report.ordersInTemporal);
+  line('orders terminal', `${report.ordersTerminal} ${JSON.stringify(report.statuses)}`);
+  for (const key of VIOLATIONS) line(key.replace(/([A-Z])/g, ' $1').toLowerCase(), report[key], report[key] === 0);
+  console.log(broken.length === 0 ? 'all invariants hold' : `BROKEN: ${broken.join(', ')}`);
+  console.log(JSON.stringify({ ...report, ok: broken.length === 0 }));
+  return broken.length === 0;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      temporal: { type: 'string', default: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' },
+      namespace: { type: 'string', default: process.env.TEMPORAL_NAMESPACE ?? 'default' },
+      payments: { type: 'string', default: process.env.PAYMENTS_URL ?? 'http://127.0.0.1:4001' },
+      shipping: { type: 'string', default: process.env.SHIPPING_URL ?? 'http://127.0.0.1:4002' },
+    },
+  });
+  const report = await audit({ temporalAddress: values.temporal, namespace: values.namespace, paymentsUrl: values.payments, shippingUrl: values.shipping });
+  process.exit(printReport(report) ? 0 : 1);
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(2);
+  });
+}

@@ -1,0 +1,187 @@
+// `npm run chaos`: tries hard to break exactly-once on a stack of its own (127.0.0.1 only)
+// and prints the audit. Bounded: a fixed number of orders and disruptions, and a deadline.
+//
+// During one run it submits every order several times from concurrent clients (some with a
+// conflicting body), turns on every sandbox fault, SIGKILLs and restarts the worker,
+// restarts the Temporal dev server (state kept in its SQLite file), declines, rejects and
+// cancels some orders; then waits for all accepted orders to end and audits.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import type { Order } from '../src/shared/order-schema';
+import { isTerminal } from '../src/shared/order-state';
+import { freePort } from '../src/stack/free-port';
+import { type Stack, startStack } from '../src/stack/stack';
+import { audit, printReport } from './audit';
+
+const { values: opts } = parseArgs({
+  options: {
+    orders: { type: 'string', default: '1000' },
+    duplicates: { type: 'string', default: '5' },
+    'worker-kills': { type: 'string', default: '5' },
+    'server-restarts': { type: 'string', default: '1' },
+    concurrency: { type: 'string', default: '40' },
+    'deadline-s': { type: 'string', default: '900' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+const N = Number(opts.orders);
+const K = Number(opts.duplicates);
+const KILLS = Number(opts['worker-kills']);
+const RESTARTS = Number(opts['server-restarts']);
+const CONCURRENCY = Number(opts.concurrency);
+const DEADLINE = Date.now() + Number(opts['deadline-s']) * 1000;
+
+// A small seeded generator, so a run's mix of orders can be repeated.
+let seed = Number(opts.seed) >>> 0 || 1;
+const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+
+const FAULTS = { beforeCommit: 0.05, afterCommit: 0.1, dropResponse: 0.05, latencyMs: 50, hang: 0.01, hangMs: 7_000 };
+
+interface Plan {
+  order: Order;
+  conflicting?: Order;
+  cancel: boolean;
+}
+
+function plan(i: number): Plan {
+  const r = random();
+  const order: Order = {
+    orderId: `chaos-${opts.seed}-${i}`,
+    customerId: `chaos-cust-${i % 50}`,
+    items: [{ sku: `sku-${i % 7}`, quantity: 1 + (i % 3), unitPriceCents: 500 + (i % 11) * 100 }],
+    currency: 'EUR',
+    shippingAddress: { name: 'Chaos', line1: '1 Loop St', city: 'Localhost', postalCode: '12345', country: 'DE' },
+    paymentToken: 'tok_visa',
+  };
+  if (r < 0.08) order.paymentToken = 'tok_declined';
+  else if (r < 0.12) order.shippingAddress.postalCode = '00000'; // carrier rejects: refund
+  else if (r < 0.15) order.items = [{ sku: 'gold', quantity: 10, unitPriceCents: 60_000 }]; // risk check rejects
+  return {
+    order,
+    conflicting: random() < 0.2 ? { ...order, items: [{ ...order.items[0], quantity: order.items[0].quantity + 1 }] } : undefined,
+    cancel: random() < 0.1,
+  };
+}
+
+/** POST/GET with a client's patience: retries network errors and 5xx until the deadline. */
+async function call(url: string, init: RequestInit = {}): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
+      await response.arrayBuffer();
+      if (response.status < 500) return response.status;
+    } catch {
+      // connection refused during a restart, timeout: try again
+    }
+    if (Date.now() > DEADLINE) return 0;
+    await sleep(Math.min(200 * 2 ** attempt, 3_000));
+  }
+}
+
+const post = (url: string, body?: unknown) =>
+  call(url, { method: 'POST', headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+
+async function setFaults(stack: Stack, faults: object) {
+  for (const base of [stack.urls.payments, stack.urls.shipping]) await call(`${base}/v1/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+}
+
+async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
+}
+
+async function main() {
+  const started = Date.now();
+  const dataDir = mkdtempSync(join(tmpdir(), 'orders-chaos-'));
+  const ports = { temporal: await freePort(), temporalUi: await freePort(), api: await freePort(), payments: await freePort(), shipping: await freePort() };
+  const stack = await startStack({ dataDir, ports, namespace: 'default', retention: '24h', logDir: join(dataDir, 'logs') });
+  const counts = { posts: 0, accepted202: 0, replayed200: 0, conflicts409: 0, unanswered: 0, cancels: 0, workerKills: 0, serverRestarts: 0 };
+  const accepted = new Set<string>();
+  try {
+    console.log(`chaos: ${N} orders x ${K} submissions, ${KILLS} worker kills, ${RESTARTS} server restarts; stack in ${dataDir}`);
+    await setFaults(stack, FAULTS);
+    const plans = Array.from({ length: N }, (_, i) => plan(i));
+
+    let submitting = true;
+    const submissions = mapLimit(plans, CONCURRENCY, async ({ order, conflicting, cancel }) => {
+      // One submission first; then the duplicates (one maybe conflicting) and, for some
+      // orders, a cancel, all at once while the order runs.
+      const bodies = Array.from({ length: K }, (_, k) => (conflicting && k === K - 1 ? conflicting : order));
+      const first = await post(`${stack.urls.api}/orders`, bodies[0]);
+      const [statuses] = await Promise.all([
+        Promise.all(bodies.slice(1).map((body) => post(`${stack.urls.api}/orders`, body))),
+        cancel && (counts.cancels++, post(`${stack.urls.api}/orders/${order.orderId}/cancel`)),
+      ]);
+      statuses.unshift(first);
+      counts.posts += statuses.length;
+      for (const s of statuses) {
+        if (s === 202) counts.accepted202++;
+        else if (s === 200) counts.replayed200++;
+        else if (s === 409) counts.conflicts409++;
+        else counts.unanswered++;
+      }
+      if (statuses.some((s) => s === 202 || s === 200)) accepted.add(order.orderId);
+    }).finally(() => (submitting = false));
+
+    // Disruptions spread over the submission phase.
+    const disruptions = (async () => {
+      const total = KILLS + RESTARTS;
+      for (let d = 0; d < total && submitting; d++) {
+        await sleep(1_500 + random() * 2_000);
+        if (d === Math.floor(total / 2) && counts.serverRestarts < RESTARTS) {
+          console.log('chaos: restarting the Temporal server');
+          await stack.child('temporal').stop();
+          await sleep(1_000);
+          await stack.child('temporal').start();
+          counts.serverRestarts++;
+        } else if (counts.workerKills < KILLS) {
+          console.log('chaos: SIGKILL worker');
+          await stack.child('worker').kill();
+          await sleep(500 + random() * 1_000);
+          await stack.child('worker').start();
+          counts.workerKills++;
+        }
+      }
+    })();
+    await Promise.all([submissions, disruptions]);
+    // Disruptions left over because submitting was quick still happen, now.
+    while (counts.workerKills < KILLS) {
+      await stack.child('worker').kill();
+      await stack.child('worker').start();
+      counts.workerKills++;
+    }
+    console.log(`chaos: submitted in ${((Date.now() - started) / 1000).toFixed(0)} s; faults off, waiting for every order to end`);
+    await setFaults(stack, {});
+
+    const pending = new Set(accepted);
+    while (pending.size > 0 && Date.now() < DEADLINE) {
+      await mapLimit([...pending], 20, async (orderId) => {
+        const response = await fetch(`${stack.urls.api}/orders/${orderId}`).catch(() => undefined);
+        const view = response?.ok ? ((await response.json()) as { status: string }) : undefined;
+        if (view && isTerminal(view.status as never)) pending.delete(orderId);
+      });
+      if (pending.size > 0) await sleep(1_000);
+    }
+
+    const report = await audit(
+      { temporalAddress: stack.urls.temporal, namespace: 'default', paymentsUrl: stack.urls.payments, shippingUrl: stack.urls.shipping },
+      [...accepted],
+    );
+    console.log(`chaos: ${JSON.stringify(counts)}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
+    const ok = printReport({ ...report, ordersSubmitted: N });
+    process.exitCode = ok && counts.unanswered === 0 ? 0 : 1;
+  } finally {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(2);
+});

@@ -1,0 +1,22 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { VIOLATIONS } from '../../bench/audit';
+import { projectRoot } from '../../src/stack/stack';
+
+// A small chaos run (its own stack): duplicates, conflicting bodies, all sandbox faults,
+// worker SIGKILLs, a Temporal server restart; the audit's JSON line must show no breach.
+
+describe('chaos run, small configuration', () => {
+  it('loses no order and duplicates no effect', async () => {
+    const root = projectRoot(__dirname);
+    const args = ['--orders', '30', '--duplicates', '3', '--worker-kills', '2', '--server-restarts', '1', '--deadline-s', '240'];
+    const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'dist', 'bench', 'chaos.js'), ...args], { timeout: 300_000 }).catch((err) => err);
+    const report = JSON.parse(stdout.trim().split('\n').at(-1));
+    for (const key of VIOLATIONS) expect(report[key], key).toBe(0);
+    expect(report.ordersInTemporal).toBe(30);
+    expect(report.ordersTerminal).toBe(30);
+    expect(report.ok).toBe(true);
+  }, 320_000);
+});
