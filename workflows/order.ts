@@ -18,7 +18,7 @@ import {
 import type { OrderActivities } from '../activities';
 import type { Order } from '../src/shared/order-schema';
 import { idempotencyKey } from '../src/shared/idempotency-keys';
-import { type OrderState, type OrderStatus, isTerminal, orderTotalCents } from '../src/shared/order-state';
+import { type OrderState, type OrderStatus, initialOrderState, isTerminal } from '../src/shared/order-state';
 import { ORDER_STATUS } from '../src/shared/search-attributes';
 import { FAILURE_TYPES } from '../src/shared/failure-types';
 
@@ -44,19 +44,7 @@ const { assessRisk, chargePayment, refundPayment, createShipment } = proxyActivi
 });
 
 export async function orderWorkflow(order: Order): Promise<OrderState> {
-  const startedAt = workflowInfo().startTime.toISOString();
-  const state: OrderState = {
-    orderId: order.orderId,
-    customerId: order.customerId,
-    status: 'PENDING',
-    totalCents: orderTotalCents(order),
-    currency: order.currency,
-    payment: null,
-    shipment: null,
-    failureReason: null,
-    createdAt: startedAt,
-    updatedAt: startedAt,
-  };
+  const state = initialOrderState(order, workflowInfo().startTime.toISOString());
   let cancelReason: string | null = null;
   let shippingStarted = false;
 

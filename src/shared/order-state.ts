@@ -35,3 +35,19 @@ export interface OrderState {
 export function orderTotalCents(order: Pick<Order, 'items'>): number {
   return order.items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
 }
+
+/** The state a new order's workflow starts from; the API answers a 202 with it too. */
+export function initialOrderState(order: Order, startedAt: string): OrderState {
+  return {
+    orderId: order.orderId,
+    customerId: order.customerId,
+    status: 'PENDING',
+    totalCents: orderTotalCents(order),
+    currency: order.currency,
+    payment: null,
+    shipment: null,
+    failureReason: null,
+    createdAt: startedAt,
+    updatedAt: startedAt,
+  };
+}

@@ -9,7 +9,7 @@ import {
 import { cancelOrderUpdate, getOrderQuery, orderWorkflow } from '../../../workflows/order';
 import { fingerprint } from '../../shared/fingerprint';
 import type { ListOrdersQuery, Order } from '../../shared/order-schema';
-import { type OrderState, orderTotalCents } from '../../shared/order-state';
+import { type OrderState, initialOrderState, orderTotalCents } from '../../shared/order-state';
 import { CUSTOMER_ID, ORDER_STATUS, ORDER_TOTAL_CENTS } from '../../shared/search-attributes';
 import { TemporalClient } from '../temporal.module';
 import { type OrderSummary, type OrderView, orderIdOf, temporalUiLink, workflowIdFor } from './order-view';
@@ -50,7 +50,9 @@ export class OrdersService {
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
       });
-      return { created: true, view: await this.view(handle) };
+      // The run was just accepted: its state is the initial one; no need to ask the worker.
+      const { startTime } = await handle.describe();
+      return { created: true, view: this.toView(workflowId, initialOrderState(order, startTime.toISOString())) };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       const handle = this.handle(order.orderId);

@@ -1,0 +1,167 @@
+// `npm run bench -- --orders 1000 --concurrency 50 --duplicates 1`: throughput and latency
+// of the service against Temporal's own ceiling on the same server in the same run.
+// Prints a table, then one JSON line with every figure.
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import type { Order } from '../src/shared/order-schema';
+import { freePort } from '../src/stack/free-port';
+import { startStack } from '../src/stack/stack';
+
+const { values: opts } = parseArgs({
+  options: {
+    orders: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '50' },
+    duplicates: { type: 'string', default: '1' },
+    'deadline-s': { type: 'string', default: '900' },
+  },
+});
+const N = Number(opts.orders);
+const C = Number(opts.concurrency);
+const D = Number(opts.duplicates);
+const DEADLINE = Date.now() + Number(opts['deadline-s']) * 1000;
+/** Activities on an order's happy path: risk check, charge, shipment. */
+const ACTIVITIES_PER_ORDER = 3;
+
+const percentile = (values: number[], p: number) => {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+const round = (x: number, digits = 1) => Number(x.toFixed(digits));
+
+async function mapLimit<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i], i);
+    }
+  }));
+}
+
+/** Waits until `count` workflows matching `query` are closed; polls visibility. */
+async function waitClosed(client: Client, query: string, count: number): Promise<number> {
+  while (Date.now() < DEADLINE) {
+    const { count: closed } = await client.workflow.count(`${query} AND ExecutionStatus != 'Running'`);
+    if (closed >= count) return Date.now();
+    await sleep(100);
+  }
+  throw new Error(`deadline passed before ${count} workflows closed (${query})`);
+}
+
+/** Peak resident memory (VmHWM) of a process, in MiB. */
+function peakRssMiB(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+  return line ? round(Number(line.replace(/\D/g, '')) / 1024) : NaN;
+}
+
+const order = (i: number, run: string): Order => ({
+  orderId: `bench-${run}-${i}`,
+  customerId: `bench-cust-${i % 100}`,
+  items: [{ sku: 'mug', quantity: 1 + (i % 3), unitPriceCents: 1250 }],
+  currency: 'EUR',
+  shippingAddress: { name: 'Bench', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' },
+  paymentToken: 'tok_visa',
+});
+
+async function postOrder(api: string, body: Order): Promise<{ status: number; ms: number }> {
+  const t0 = performance.now();
+  const response = await fetch(`${api}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  await response.arrayBuffer();
+  return { status: response.status, ms: performance.now() - t0 };
+}
+
+async function main() {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const run = Date.now().toString(36);
+  const dataDir = mkdtempSync(join(tmpdir(), 'orders-bench-'));
+  const ports = { temporal: await freePort(), temporalUi: await freePort(), api: await freePort(), payments: await freePort(), shipping: await freePort() };
+  const stack = await startStack({ dataDir, ports, namespace: 'default', retention: '24h', logDir: join(dataDir, 'logs'), env: { LOG_LEVEL: 'warn' } });
+  const connection = await Connection.connect({ address: stack.urls.temporal });
+  const client = new Client({ connection });
+  try {
+    // 1. Ceiling: the same number of workflows and activities, straight through the client.
+    const nativeConnection = await NativeConnection.connect({ address: stack.urls.temporal });
+    const ceilingWorker = await Worker.create({
+      connection: nativeConnection,
+      taskQueue: `ceiling-${run}`,
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./ceiling/workflows'), logger: new DefaultLogger('WARN') }),
+      activities: { noop: async () => undefined },
+    });
+    const ceiling = await ceilingWorker.runUntil(async () => {
+      const t0 = Date.now();
+      await mapLimit(Array.from({ length: N }), C, async (_, i) => {
+        await client.workflow.start('ceilingWorkflow', { taskQueue: `ceiling-${run}`, workflowId: `ceiling-${run}-${i}`, args: [ACTIVITIES_PER_ORDER] });
+      });
+      const done = await waitClosed(client, `WorkflowType = 'ceilingWorkflow' AND TaskQueue = 'ceiling-${run}'`, N);
+      return { seconds: (done - t0) / 1000 };
+    });
+    await nativeConnection.close();
+
+    // 2. The service: N new orders through the API, then D duplicates of each.
+    const newLatencies: number[] = [];
+    const sentAt = new Map<string, number>();
+    const t0 = Date.now();
+    await mapLimit(Array.from({ length: N }), C, async (_, i) => {
+      const body = order(i, run);
+      sentAt.set(`order-${body.orderId}`, Date.now());
+      const { status, ms } = await postOrder(stack.urls.api, body);
+      if (status !== 202) throw new Error(`POST /orders answered ${status}`);
+      newLatencies.push(ms);
+    });
+    const submittedAt = Date.now();
+    const dupLatencies: number[] = [];
+    await mapLimit(Array.from({ length: N * D }), C, async (_, j) => {
+      const { status, ms } = await postOrder(stack.urls.api, order(j % N, run));
+      if (status !== 200) throw new Error(`duplicate POST /orders answered ${status}`);
+      dupLatencies.push(ms);
+    });
+    const done = await waitClosed(client, `WorkflowType = 'orderWorkflow' AND OrderStatus = 'COMPLETED'`, N);
+    const serviceSeconds = (done - t0) / 1000;
+
+    const e2e: number[] = [];
+    for await (const wf of client.workflow.list({ query: `WorkflowType = 'orderWorkflow'` })) {
+      const sent = sentAt.get(wf.workflowId);
+      if (sent && wf.closeTime) e2e.push(wf.closeTime.getTime() - sent);
+    }
+
+    const figures = {
+      orders: N,
+      concurrency: C,
+      duplicatesPerOrder: D,
+      serviceOrdersPerSec: round(N / serviceSeconds),
+      ceilingWorkflowsPerSec: round(N / ceiling.seconds),
+      ratio: round(ceiling.seconds / serviceSeconds, 2),
+      apiNewMs: { p50: round(percentile(newLatencies, 50)), p95: round(percentile(newLatencies, 95)), p99: round(percentile(newLatencies, 99)) },
+      apiDuplicateMs: { p50: round(percentile(dupLatencies, 50)), p95: round(percentile(dupLatencies, 95)), p99: round(percentile(dupLatencies, 99)) },
+      duplicateToNewCost: round(percentile(dupLatencies, 50) / percentile(newLatencies, 50), 2),
+      endToEndMs: { p50: round(percentile(e2e, 50)), p99: round(percentile(e2e, 99)) },
+      submitSeconds: round((submittedAt - t0) / 1000),
+      peakRssMiB: { worker: peakRssMiB(stack.child('worker').pid), api: peakRssMiB(stack.child('api').pid) },
+    };
+    console.log(`bench: ${N} orders, concurrency ${C}, ${D} duplicate(s) each`);
+    console.log(`  service   ${figures.serviceOrdersPerSec} orders/s (POST -> COMPLETED)`);
+    console.log(`  ceiling   ${figures.ceilingWorkflowsPerSec} workflows/s (${ACTIVITIES_PER_ORDER} no-op activities each, client + worker only)`);
+    console.log(`  ratio     ${figures.ratio} of the ceiling`);
+    console.log(`  API new   p50 ${figures.apiNewMs.p50} ms, p95 ${figures.apiNewMs.p95}, p99 ${figures.apiNewMs.p99}`);
+    console.log(`  API dup   p50 ${figures.apiDuplicateMs.p50} ms, p95 ${figures.apiDuplicateMs.p95}, p99 ${figures.apiDuplicateMs.p99} (${figures.duplicateToNewCost} of a new order)`);
+    console.log(`  e2e       p50 ${figures.endToEndMs.p50} ms, p99 ${figures.endToEndMs.p99}`);
+    console.log(`  peak RSS  worker ${figures.peakRssMiB.worker} MiB, API ${figures.peakRssMiB.api} MiB`);
+    console.log(JSON.stringify(figures));
+  } finally {
+    await connection.close();
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
