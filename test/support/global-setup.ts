@@ -2,12 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { freePort } from '../../src/stack/free-port';
 import { type Stack, startStack } from '../../src/stack/stack';
 
-// One real stack for the whole run, on ports apart from `npm start`'s defaults and with a
-// fresh data folder. Its logs are kept under test/artifacts/logs.
-
-export const TEST_PORTS = { temporal: 17233, temporalUi: 18233, api: 13000, payments: 14001, shipping: 14002 };
+// One real stack for the whole run, on free ports (so it never meets `npm start` or another
+// test run) and with a fresh data folder. Its logs are kept under test/artifacts/logs.
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,7 +22,7 @@ export async function setup(project: TestProject) {
   dataDir = mkdtempSync(join(tmpdir(), 'orders-test-'));
   stack = await startStack({
     dataDir,
-    ports: TEST_PORTS,
+    ports: { temporal: await freePort(), temporalUi: await freePort(), api: await freePort(), payments: await freePort(), shipping: await freePort() },
     namespace: 'default',
     retention: '24h',
     logDir: join(__dirname, '..', 'artifacts', 'logs'),
