@@ -32,7 +32,7 @@ export class Child {
 
   async start(): Promise<void> {
     const { name, command, args, env } = this.spec;
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.process = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     if (this.logDir) {

@@ -85,14 +85,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...options.env,
   };
   const node = (name: ServiceName, script: string, ready: () => Promise<boolean>) =>
-    new Child({ name, command: process.execPath, args: [join(dist, script)], env, ready }, options.logDir);
+    new Child({ name, command: process.execPath, args: ['--require', join(dist, 'src/stack/exit-with-parent.js'), join(dist, script)], env, ready }, options.logDir);
 
   const children: Record<ServiceName, Child> = {
     temporal: new Child(
       {
         name: 'temporal',
-        command: cli,
-        args: [...devServerArgs({ cli, dbFile: join(dataDir, 'temporal.db'), port: ports.temporal, uiPort: ports.temporalUi }), '--namespace', namespace],
+        ...exitWithParent(cli, [...devServerArgs({ cli, dbFile: join(dataDir, 'temporal.db'), port: ports.temporal, uiPort: ports.temporalUi }), '--namespace', namespace]),
         ready: () => isServing(cli, urls.temporal),
       },
       options.logDir,
@@ -117,4 +116,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw err;
   }
   return { urls, env, child: (name) => children[name], stop };
+}
+
+/**
+ * The dev server is not ours to preload: on Linux, setpriv asks the kernel to SIGTERM it when
+ * the launcher dies, so a killed test run leaves no server behind.
+ */
+function exitWithParent(command: string, args: string[]): { command: string; args: string[] } {
+  return existsSync('/usr/bin/setpriv') ? { command: '/usr/bin/setpriv', args: ['--pdeathsig', 'TERM', '--', command, ...args] } : { command, args };
 }

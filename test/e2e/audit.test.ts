@@ -1,21 +1,14 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { audit } from '../../bench/audit';
-import type { Stack } from '../../src/stack/stack';
-import { isolatedStack } from '../support/isolated-stack';
-import { newOrder, ordersClient } from '../support/orders';
+import { useIsolatedStack } from '../support/isolated-stack';
+import { newOrder } from '../support/orders';
 
 // The audit must see a breach when there is one: effects are added behind the service's
 // back, straight into the sandbox ledgers.
 
-let stack: Stack;
-let client: ReturnType<typeof ordersClient>;
+const isolated = useIsolatedStack('audit');
 
-beforeAll(async () => {
-  stack = await isolatedStack('audit');
-  client = ordersClient(stack.urls);
-});
-
-const targets = () => ({ temporalAddress: stack.urls.temporal, namespace: 'default', paymentsUrl: stack.urls.payments, shippingUrl: stack.urls.shipping });
+const targets = () => ({ temporalAddress: isolated.stack.urls.temporal, namespace: 'default', paymentsUrl: isolated.stack.urls.payments, shippingUrl: isolated.stack.urls.shipping });
 const sneak = (base: string, path: string, key: string, body: unknown) =>
   fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
 
@@ -23,17 +16,17 @@ describe('exactly-once audit', () => {
   it('passes clean runs and reports double charges, shipments of declined orders and lost orders', async () => {
     const completed = newOrder();
     const declined = newOrder({ paymentToken: 'tok_declined' });
-    await client.submit(completed);
-    await client.submit(declined);
-    await client.waitForOrder(completed.orderId);
-    await client.waitForOrder(declined.orderId);
+    await isolated.client.submit(completed);
+    await isolated.client.submit(declined);
+    await isolated.client.waitForOrder(completed.orderId);
+    await isolated.client.waitForOrder(declined.orderId);
     const ids = [completed.orderId, declined.orderId];
 
     const clean = await audit(targets(), ids);
     expect(clean).toMatchObject({ ordersLost: 0, doubleCharges: 0, doubleShipments: 0, shipmentsForUnshippedOrders: 0, chargesWithoutPaidOrder: 0 });
 
-    await sneak(stack.urls.payments, '/v1/charges', 'rogue-1', { orderId: completed.orderId, amountCents: 3490, currency: 'EUR', paymentToken: 'tok_visa' });
-    await sneak(stack.urls.shipping, '/v1/shipments', 'rogue-2', { orderId: declined.orderId, address: completed.shippingAddress, items: completed.items });
+    await sneak(isolated.stack.urls.payments, '/v1/charges', 'rogue-1', { orderId: completed.orderId, amountCents: 3490, currency: 'EUR', paymentToken: 'tok_visa' });
+    await sneak(isolated.stack.urls.shipping, '/v1/shipments', 'rogue-2', { orderId: declined.orderId, address: completed.shippingAddress, items: completed.items });
     const broken = await audit(targets(), [...ids, 'never-started']);
     expect(broken).toMatchObject({ doubleCharges: 1, shipmentsForUnshippedOrders: 1, ordersLost: 1 });
   });

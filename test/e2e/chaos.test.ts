@@ -14,6 +14,7 @@ describe('chaos run, small configuration', () => {
     const args = ['--orders', '30', '--duplicates', '3', '--worker-kills', '2', '--server-restarts', '1', '--deadline-s', '240'];
     const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'dist', 'bench', 'chaos.js'), ...args], { timeout: 300_000 }).catch((err) => err);
     const report = JSON.parse(stdout.trim().split('\n').at(-1));
+    if (!report.ok) console.log(stdout); // the run's own account of what broke
     for (const key of VIOLATIONS) expect(report[key], key).toBe(0);
     expect(report.ordersInTemporal).toBe(30);
     expect(report.ordersTerminal).toBe(30);

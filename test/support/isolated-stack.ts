@@ -1,32 +1,48 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type { Faults } from '../../src/sandbox/faults';
 import { freePort } from '../../src/stack/free-port';
 import { type Stack, startStack } from '../../src/stack/stack';
+import { ordersClient } from './orders';
 
 // A sandbox, worker and API of a test file's own, on the shared Temporal server but on
-// their own task queue and ports: faults and crashes stay inside the file.
+// their own task queue and ports: faults and crashes stay inside the file. Call at the top
+// level of a test file: it registers the hooks that start and stop the stack.
 
-export async function isolatedStack(name: string, env: NodeJS.ProcessEnv = {}): Promise<Stack> {
-  const shared = inject('stack');
-  const dataDir = mkdtempSync(join(tmpdir(), `orders-${name}-`));
-  const stack = await startStack({
-    dataDir,
-    ports: { temporal: 0, temporalUi: 0, api: await freePort(), payments: await freePort(), shipping: await freePort() },
-    namespace: 'default',
-    retention: '24h',
-    logDir: join(__dirname, '..', 'artifacts', 'logs', name),
-    services: ['sandbox', 'worker', 'api'],
-    temporalAddress: shared.temporal,
-    env: { TEMPORAL_TASK_QUEUE: `orders-${name}`, TEMPORAL_UI_URL: shared.temporalUi, ...env },
+export function useIsolatedStack(name: string, env: NodeJS.ProcessEnv = {}) {
+  let stack: Stack | undefined;
+  let client: ReturnType<typeof ordersClient> | undefined;
+  let dataDir: string | undefined;
+  beforeAll(async () => {
+    const shared = inject('stack');
+    dataDir = mkdtempSync(join(tmpdir(), `orders-${name}-`));
+    stack = await startStack({
+      dataDir,
+      ports: { temporal: 0, temporalUi: 0, api: await freePort(), payments: await freePort(), shipping: await freePort() },
+      namespace: 'default',
+      retention: '24h',
+      logDir: join(__dirname, '..', 'artifacts', 'logs', name),
+      services: ['sandbox', 'worker', 'api'],
+      temporalAddress: shared.temporal,
+      env: { TEMPORAL_TASK_QUEUE: `orders-${name}`, TEMPORAL_UI_URL: shared.temporalUi, ...env },
+    });
+    client = ordersClient(stack.urls);
   });
   afterAll(async () => {
-    await stack.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await stack?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
-  return stack;
+  return {
+    get stack(): Stack {
+      if (!stack) throw new Error('the isolated stack starts in beforeAll');
+      return stack;
+    },
+    get client(): ReturnType<typeof ordersClient> {
+      return client!;
+    },
+  };
 }
 
 export async function setFaults(providerUrl: string, faults: Faults): Promise<void> {
