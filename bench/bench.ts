@@ -1,5 +1,6 @@
 // `npm run bench -- --orders 1000 --concurrency 50 --duplicates 1`: throughput and latency
-// of the service against Temporal's own ceiling on the same server in the same run.
+// of the service against Temporal's own ceiling on the same server in the same run, and
+// what a duplicate submission costs (CPU of every process of the stack) against a new order.
 // Prints a table, then one JSON line with every figure.
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Order } from '../src/shared/order-schema';
+import { workerConfig } from '../src/shared/config';
 import { freePort } from '../src/stack/free-port';
 import { startStack } from '../src/stack/stack';
 
@@ -54,6 +56,13 @@ async function waitClosed(client: Client, query: string, count: number): Promise
   throw new Error(`deadline passed before ${count} workflows closed (${query})`);
 }
 
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 /** Peak resident memory (VmHWM) of a process, in MiB. */
 function peakRssMiB(pid: number | undefined): number {
   if (!pid) return NaN;
@@ -79,6 +88,7 @@ async function postOrder(api: string, body: Order): Promise<{ status: number; ms
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
+  const tuning = workerConfig();
   const run = Date.now().toString(36);
   const dataDir = mkdtempSync(join(tmpdir(), 'orders-bench-'));
   const ports = { temporal: await freePort(), temporalUi: await freePort(), api: await freePort(), payments: await freePort(), shipping: await freePort() };
@@ -93,7 +103,12 @@ async function main() {
       taskQueue: `ceiling-${run}`,
       workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./ceiling/workflows'), logger: new DefaultLogger('WARN') }),
       activities: { noop: async () => undefined },
+      // The same tuning as the service's worker (same environment).
+      maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
+      maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,
     });
+    const ceilingCpuBefore = process.cpuUsage();
+    const temporalCpuBefore = cpuSeconds(stack.child('temporal').pid);
     const ceiling = await ceilingWorker.runUntil(async () => {
       const t0 = Date.now();
       await mapLimit(Array.from({ length: N }), C, async (_, i) => {
@@ -102,9 +117,14 @@ async function main() {
       const done = await waitClosed(client, `WorkflowType = 'ceilingWorkflow' AND TaskQueue = 'ceiling-${run}'`, N);
       return { seconds: (done - t0) / 1000 };
     });
+    const ceilingCpu = process.cpuUsage(ceilingCpuBefore);
+    const ceilingCpuSeconds = { temporal: cpuSeconds(stack.child('temporal').pid) - temporalCpuBefore, clientAndWorker: (ceilingCpu.user + ceilingCpu.system) / 1e6 };
     await nativeConnection.close();
 
-    // 2. The service: N new orders through the API, then D duplicates of each.
+    // 2. The service: N new orders through the API, until all are COMPLETED.
+    const services = ['temporal', 'sandbox', 'worker', 'api'] as const;
+    const cpu = () => Object.fromEntries(services.map((name) => [name, cpuSeconds(stack.child(name).pid)])) as Record<(typeof services)[number], number>;
+    const cpuBefore = cpu();
     const newLatencies: number[] = [];
     const sentAt = new Map<string, number>();
     const t0 = Date.now();
@@ -116,14 +136,21 @@ async function main() {
       newLatencies.push(ms);
     });
     const submittedAt = Date.now();
+    const done = await waitClosed(client, `WorkflowType = 'orderWorkflow' AND OrderStatus = 'COMPLETED'`, N);
+    const serviceSeconds = (done - t0) / 1000;
+    const cpuOrders = cpu();
+
+    // 3. D duplicates of each order (they find the finished run): their latency and CPU.
     const dupLatencies: number[] = [];
     await mapLimit(Array.from({ length: N * D }), C, async (_, j) => {
       const { status, ms } = await postOrder(stack.urls.api, order(j % N, run));
       if (status !== 200) throw new Error(`duplicate POST /orders answered ${status}`);
       dupLatencies.push(ms);
     });
-    const done = await waitClosed(client, `WorkflowType = 'orderWorkflow' AND OrderStatus = 'COMPLETED'`, N);
-    const serviceSeconds = (done - t0) / 1000;
+    const cpuDuplicates = cpu();
+    const spent = (from: Record<string, number>, to: Record<string, number>) => services.reduce((sum, name) => sum + (to[name] - from[name]), 0);
+    const cpuMsPerOrder = (spent(cpuBefore, cpuOrders) * 1000) / N;
+    const cpuMsPerDuplicate = (spent(cpuOrders, cpuDuplicates) * 1000) / (N * D);
 
     const e2e: number[] = [];
     for await (const wf of client.workflow.list({ query: `WorkflowType = 'orderWorkflow'` })) {
@@ -140,7 +167,11 @@ async function main() {
       ratio: round(ceiling.seconds / serviceSeconds, 2),
       apiNewMs: { p50: round(percentile(newLatencies, 50)), p95: round(percentile(newLatencies, 95)), p99: round(percentile(newLatencies, 99)) },
       apiDuplicateMs: { p50: round(percentile(dupLatencies, 50)), p95: round(percentile(dupLatencies, 95)), p99: round(percentile(dupLatencies, 99)) },
-      duplicateToNewCost: round(percentile(dupLatencies, 50) / percentile(newLatencies, 50), 2),
+      cpuMsPerOrder: round(cpuMsPerOrder),
+      cpuMsPerDuplicate: round(cpuMsPerDuplicate),
+      duplicateToNewCost: round(cpuMsPerDuplicate / cpuMsPerOrder, 3),
+      cpuSecondsByProcess: Object.fromEntries(services.map((name) => [name, round(cpuOrders[name] - cpuBefore[name])])),
+      ceilingCpuSeconds: { temporal: round(ceilingCpuSeconds.temporal), clientAndWorker: round(ceilingCpuSeconds.clientAndWorker) },
       endToEndMs: { p50: round(percentile(e2e, 50)), p99: round(percentile(e2e, 99)) },
       submitSeconds: round((submittedAt - t0) / 1000),
       peakRssMiB: { worker: peakRssMiB(stack.child('worker').pid), api: peakRssMiB(stack.child('api').pid) },
@@ -148,9 +179,10 @@ async function main() {
     console.log(`bench: ${N} orders, concurrency ${C}, ${D} duplicate(s) each`);
     console.log(`  service   ${figures.serviceOrdersPerSec} orders/s (POST -> COMPLETED)`);
     console.log(`  ceiling   ${figures.ceilingWorkflowsPerSec} workflows/s (${ACTIVITIES_PER_ORDER} no-op activities each, client + worker only)`);
-    console.log(`  ratio     ${figures.ratio} of the ceiling`);
+    console.log(`  ratio     ${figures.ratio} of the ceiling; ceiling CPU ${JSON.stringify(figures.ceilingCpuSeconds)} s`);
     console.log(`  API new   p50 ${figures.apiNewMs.p50} ms, p95 ${figures.apiNewMs.p95}, p99 ${figures.apiNewMs.p99}`);
-    console.log(`  API dup   p50 ${figures.apiDuplicateMs.p50} ms, p95 ${figures.apiDuplicateMs.p95}, p99 ${figures.apiDuplicateMs.p99} (${figures.duplicateToNewCost} of a new order)`);
+    console.log(`  API dup   p50 ${figures.apiDuplicateMs.p50} ms, p95 ${figures.apiDuplicateMs.p95}, p99 ${figures.apiDuplicateMs.p99}`);
+    console.log(`  CPU       ${figures.cpuMsPerOrder} ms per order, ${figures.cpuMsPerDuplicate} ms per duplicate (${figures.duplicateToNewCost} of a new order); orders phase by process ${JSON.stringify(figures.cpuSecondsByProcess)} s`);
     console.log(`  e2e       p50 ${figures.endToEndMs.p50} ms, p99 ${figures.endToEndMs.p99}`);
     console.log(`  peak RSS  worker ${figures.peakRssMiB.worker} MiB, API ${figures.peakRssMiB.api} MiB`);
     console.log(JSON.stringify(figures));

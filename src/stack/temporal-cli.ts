@@ -28,6 +28,10 @@ export function devServerArgs({ dbFile, port, uiPort }: DevServerOptions): strin
     '--ui-port', String(uiPort),
     '--db-filename', dbFile,
     '--log-level', 'warn',
+    // WAL with synchronous=NORMAL: durable across a crash of the process (not of the machine),
+    // and about twice the throughput of SQLite's default rollback journal (docs/benchmarks.md).
+    '--sqlite-pragma', 'journal_mode=wal',
+    '--sqlite-pragma', 'synchronous=normal',
   ];
 }
 
