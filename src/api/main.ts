@@ -5,17 +5,21 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { apiConfig } from '../shared/config';
+import { startTracing } from '../telemetry/tracing';
 import { AppModule } from './app.module';
 import { ProblemFilter } from './http/problem.filter';
 import { recordRequestMetrics } from './http/request-metrics';
 
 async function main() {
+  // Before anything creates a tracer: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const tracing = startTracing('orders-api');
   const { host, port } = apiConfig();
   const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024 });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
+  if (tracing) app.get(Logger).log(`OpenTelemetry tracing to ${tracing.endpoint} as ${tracing.serviceName}`);
   recordRequestMetrics(app.getHttpAdapter().getInstance());
 
   const document = SwaggerModule.createDocument(

@@ -1,6 +1,7 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
-import { type TemporalConfig, temporalConfig } from '../shared/config';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { type TemporalConfig, temporalConfig, tracingConfig } from '../shared/config';
 import { connectionOptions } from '../temporal/connection-options';
 
 export const TEMPORAL_CONFIG = Symbol('TEMPORAL_CONFIG');
@@ -13,7 +14,13 @@ export class TemporalClient extends Client implements OnApplicationShutdown {
 
   constructor(@Inject(TEMPORAL_CONFIG) readonly config: TemporalConfig) {
     const connection = Connection.lazy(connectionOptions(config));
-    super({ connection, namespace: config.namespace });
+    super({
+      connection,
+      namespace: config.namespace,
+      // With tracing on (src/telemetry/tracing.ts), workflow starts, updates and queries get
+      // spans whose context travels to the worker in the workflow's headers.
+      interceptors: tracingConfig().enabled ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined,
+    });
     this.lazyConnection = connection;
   }
 

@@ -64,6 +64,25 @@ export function workerConfig(env: NodeJS.ProcessEnv = process.env) {
     maxConcurrentWorkflowTasks: int(env, 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 40),
     /** Prebuilt workflow bundle (see `npm run build`); bundled at start-up when absent. */
     workflowBundlePath: env.WORKFLOW_BUNDLE || undefined,
+    /**
+     * The SDK's Prometheus exporter (worker and core runtime metrics) at
+     * http://<host>:<port>/metrics. Port 0 turns it off; so does an empty value.
+     */
+    metricsHost: str(env, 'WORKER_METRICS_HOST', '127.0.0.1'),
+    metricsPort: env.WORKER_METRICS_PORT === '' ? 0 : int(env, 'WORKER_METRICS_PORT', 9464),
+  };
+}
+
+/**
+ * OpenTelemetry tracing, off unless an OTLP endpoint is set. The standard OTEL_* variables
+ * (headers, per-signal endpoints) are read by the exporter itself.
+ */
+export function tracingConfig(env: NodeJS.ProcessEnv = process.env, defaultServiceName = 'orders') {
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined;
+  return {
+    enabled: endpoint !== undefined && env.OTEL_SDK_DISABLED !== 'true',
+    endpoint,
+    serviceName: str(env, 'OTEL_SERVICE_NAME', defaultServiceName),
   };
 }
 

@@ -14,6 +14,7 @@ async function main() {
         `OpenAPI docs  ${urls.docs}`,
         `Temporal UI   ${urls.temporalUi}`,
         `Temporal      ${urls.temporal} (namespace ${options.namespace}, retention ${options.retention})`,
+        `Metrics       ${urls.api}/metrics (API), http://127.0.0.1:${process.env.WORKER_METRICS_PORT || 9464}/metrics (worker)`,
         `Payments      ${urls.payments}`,
         `Shipping      ${urls.shipping}`,
       ];

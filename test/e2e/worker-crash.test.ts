@@ -13,6 +13,7 @@ describe('worker killed mid-activity', () => {
     const workflowId = `order-${order.orderId}`;
     await isolated.client.submit(order);
     await waitForStartedActivity(workflowId, 'chargePayment');
+    await new Promise((r) => setTimeout(r, 300)); // let the request reach the provider
 
     await isolated.stack.child('worker').kill();
     // The provider commits although its client is gone: the case that double-charges a naive retry.

@@ -26,6 +26,7 @@ export async function setup(project: TestProject) {
     namespace: 'default',
     retention: '24h',
     logDir: join(__dirname, '..', 'artifacts', 'logs'),
+    env: { WORKER_METRICS_PORT: '0' },
   });
   project.provide('stack', stack.urls);
   project.provide('stackEnv', Object.fromEntries(Object.entries(stack.env).filter((e): e is [string, string] => e[1] !== undefined)));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +27,8 @@ export function useIsolatedStack(name: string, env: NodeJS.ProcessEnv = {}) {
       logDir: join(__dirname, '..', 'artifacts', 'logs', name),
       services: ['sandbox', 'worker', 'api'],
       temporalAddress: shared.temporal,
-      env: { TEMPORAL_TASK_QUEUE: `orders-${name}`, TEMPORAL_UI_URL: shared.temporalUi, ...env },
+      // A task queue of this run's own: no other run on the same server can take its tasks.
+      env: { TEMPORAL_TASK_QUEUE: `orders-${name}-${randomUUID().slice(0, 8)}`, TEMPORAL_UI_URL: shared.temporalUi, WORKER_METRICS_PORT: '0', ...env },
     });
     client = ordersClient(stack.urls);
   });
