@@ -149,7 +149,13 @@ async function main() {
       }
     })();
     await Promise.all([submissions, disruptions]);
-    // Disruptions left over because submitting was quick still happen, now.
+    // Disruptions left over because submitting was quick still happen, now, while the
+    // orders are still running.
+    while (counts.serverRestarts < RESTARTS) {
+      await stack.child('temporal').stop();
+      await stack.child('temporal').start();
+      counts.serverRestarts++;
+    }
     while (counts.workerKills < KILLS) {
       await stack.child('worker').kill();
       await stack.child('worker').start();
@@ -173,7 +179,7 @@ async function main() {
       [...accepted],
     );
     console.log(`chaos: ${JSON.stringify(counts)}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
-    const ok = printReport({ ...report, ordersSubmitted: N });
+    const ok = printReport({ ...report, ordersSubmitted: N }, { chaos: counts });
     process.exitCode = ok && counts.unanswered === 0 ? 0 : 1;
   } finally {
     await stack.stop();

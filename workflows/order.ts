@@ -79,16 +79,25 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
     cancelReason ??= 'workflow cancellation requested';
   });
 
-  const refund = async () => {
-    if (!state.payment) return;
+  /** Refunds the charge, if any; returns why it could not, or null. */
+  const refund = async (): Promise<string | null> => {
+    if (!state.payment) return null;
     const payment = state.payment;
     // Compensation must run to the end even if the workflow is being cancelled.
-    const { refundId } = await CancellationScope.nonCancellable(() =>
-      refundPayment.executeWithOptions({ summary: `Refund ${state.totalCents} ${state.currency}` }, [
-        { idempotencyKey: idempotencyKey(order.orderId, 'refund'), chargeId: payment.chargeId, amountCents: state.totalCents },
-      ]),
-    );
-    state.payment = { ...payment, refundId };
+    try {
+      const { refundId } = await CancellationScope.nonCancellable(() =>
+        refundPayment.executeWithOptions({ summary: `Refund ${state.totalCents} ${state.currency}` }, [
+          { idempotencyKey: idempotencyKey(order.orderId, 'refund'), chargeId: payment.chargeId, amountCents: state.totalCents },
+        ]),
+      );
+      state.payment = { ...payment, refundId };
+      return null;
+    } catch (err) {
+      // Only a final refusal gets here (transient failures are retried without limit): the
+      // order ends FAILED with the charge kept in its view, for a person to settle.
+      log.error('Refund refused', { reason: failureMessage(err) });
+      return `refund of ${payment.chargeId} refused: ${failureMessage(err)}`;
+    }
   };
 
   const lifecycle = async (): Promise<void> => {
@@ -96,15 +105,17 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
     // on replay (see test/histories/v1-*). Remove the branch with deprecatePatch() once no
     // v1 run can still be open (namespace retention after the deploy).
     if (patched('risk-check-before-charge')) {
-      const verdict = await assessRisk.executeWithOptions({ summary: 'Risk check' }, [
-        {
-          orderId: order.orderId,
-          customerId: order.customerId,
-          totalCents: state.totalCents,
-          currency: order.currency,
-          country: order.shippingAddress.country,
-        },
-      ]);
+      const verdict = await CancellationScope.nonCancellable(() =>
+        assessRisk.executeWithOptions({ summary: 'Risk check' }, [
+          {
+            orderId: order.orderId,
+            customerId: order.customerId,
+            totalCents: state.totalCents,
+            currency: order.currency,
+            country: order.shippingAddress.country,
+          },
+        ]),
+      );
       if (!verdict.approved) return setStatus('REJECTED', `risk check: ${verdict.reason ?? 'not approved'}`);
     }
 
@@ -131,8 +142,8 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
     }
 
     if (cancelReason) {
-      await refund();
-      return setStatus('CANCELLED', cancelReason);
+      const refundFailure = await refund();
+      return refundFailure ? setStatus('FAILED', `cancelled (${cancelReason}), but ${refundFailure}`) : setStatus('CANCELLED', cancelReason);
     }
 
     shippingStarted = true;
@@ -151,8 +162,8 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
       setStatus('SHIPPED');
     } catch (err) {
       log.warn('Shipping failed; refunding', { reason: failureMessage(err) });
-      await refund();
-      return setStatus('FAILED', `shipping failed: ${failureMessage(err)}; payment refunded`);
+      const refundFailure = await refund();
+      return setStatus('FAILED', `shipping failed: ${failureMessage(err)}; ${refundFailure ?? 'payment refunded'}`);
     }
 
     setStatus('COMPLETED');
@@ -169,7 +180,7 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
 function whyCancelIsRefused(status: OrderStatus, shippingStarted: boolean): string | null {
   if (status === 'CANCELLED') return null; // repeated cancel: answered with the same view
   if (isTerminal(status)) return `order is already ${status}`;
-  if (shippingStarted || status === 'SHIPPED') return 'order is already being shipped';
+  if (shippingStarted) return 'order is already being shipped';
   return null;
 }
 

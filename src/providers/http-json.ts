@@ -29,22 +29,27 @@ export async function postIdempotent<T>({ baseUrl, path, idempotencyKey, body, t
     throw new ProviderError(`POST ${url.pathname} got no response: ${(err as Error).message}`, 'transient');
   }
   if (response.ok) return JSON.parse(text) as T;
-  const message = `POST ${url.pathname} answered ${response.status}: ${errorMessage(text)}`;
-  throw new ProviderError(message, kindOf(response.status), response.status);
+  const error = providerError(text);
+  throw new ProviderError(`POST ${url.pathname} answered ${response.status}: ${error.message}`, kindOf(response.status, error.type));
 }
 
-function kindOf(status: number): ProviderError['kind'] {
+/**
+ * Only the provider's own refusals are final. A 4xx without the provider's error body (a
+ * proxy's 404, a wrong base URL) is treated as transient: retried, visible in the UI, and
+ * fixed by configuration rather than failing every order.
+ */
+function kindOf(status: number, errorType: string | undefined): ProviderError['kind'] {
   if (status === 402) return 'declined';
   if (status === 422) return 'idempotency-mismatch';
-  if (status === 409 || status === 408 || status === 429 || status >= 500) return 'transient';
-  return 'rejected';
+  if (status >= 400 && status < 500 && ![408, 409, 429].includes(status) && errorType) return 'rejected';
+  return 'transient';
 }
 
-function errorMessage(text: string): string {
+function providerError(text: string): { type?: string; message: string } {
   try {
-    const parsed = JSON.parse(text) as { error?: { message?: string } };
-    return parsed.error?.message ?? text;
+    const parsed = JSON.parse(text) as { error?: { type?: string; message?: string } };
+    return { type: parsed.error?.type, message: parsed.error?.message ?? text };
   } catch {
-    return text.slice(0, 200);
+    return { message: text.slice(0, 200) };
   }
 }

@@ -17,17 +17,18 @@ const LEDGER = `
 
 export const DECLINED_TOKEN = 'tok_declined';
 
-const chargeRequest = z.object({
-  orderId: z.string().min(1).max(64),
-  amountCents: z.number().int().positive(),
-  currency: z.string().regex(/^[A-Z]{3}$/),
-  paymentToken: z.string().min(1).max(128),
-});
+// Strict: an unknown field is refused rather than dropped, so that it counts in the request
+// hash (same key, different body -> 422).
+const chargeRequest = z
+  .object({
+    orderId: z.string().min(1).max(64),
+    amountCents: z.number().int().positive(),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    paymentToken: z.string().min(1).max(128),
+  })
+  .strict();
 
-const refundRequest = z.object({
-  chargeId: z.string().min(1),
-  amountCents: z.number().int().positive(),
-});
+const refundRequest = z.object({ chargeId: z.string().min(1), amountCents: z.number().int().positive() }).strict();
 
 interface ChargeRow {
   id: string;

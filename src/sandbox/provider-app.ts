@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
 import { type Faults, drawFaults, faultsSchema } from './faults';
@@ -99,8 +99,9 @@ export function createProviderApp(db: Db, initialFaults: Faults) {
 
   /** `GET path?orderId=` answering `{ data }` from `list(orderId)`. */
   function listByOrder(path: string, list: (orderId: string | undefined) => unknown[]): void {
-    app.get(path, async (req) => {
-      const { orderId } = req.query as { orderId?: string };
+    app.get(path, async (req, reply) => {
+      const { orderId } = req.query as { orderId?: unknown };
+      if (orderId !== undefined && typeof orderId !== 'string') return reply.code(400).send(errorBody('invalid_request', 'one orderId'));
       return { data: list(orderId || undefined) };
     });
   }
@@ -108,5 +109,3 @@ export function createProviderApp(db: Db, initialFaults: Faults) {
   return { app, idempotentPost, listByOrder };
 }
 
-export type ProviderApp = ReturnType<typeof createProviderApp>;
-export type { FastifyInstance };

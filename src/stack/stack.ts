@@ -91,7 +91,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     temporal: new Child(
       {
         name: 'temporal',
-        ...exitWithParent(cli, [...devServerArgs({ cli, dbFile: join(dataDir, 'temporal.db'), port: ports.temporal, uiPort: ports.temporalUi }), '--namespace', namespace]),
+        ...exitWithParent(cli, [...devServerArgs({ dbFile: join(dataDir, 'temporal.db'), port: ports.temporal, uiPort: ports.temporalUi }), '--namespace', namespace]),
         ready: () => isServing(cli, urls.temporal),
       },
       options.logDir,
@@ -102,7 +102,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   const started: Child[] = [];
   const stop = async () => {
-    for (const child of started.reverse()) await child.stop();
+    for (const child of [...started].reverse()) await child.stop();
   };
 
   try {

@@ -14,7 +14,6 @@ export function temporalCli(root: string): string {
 }
 
 export interface DevServerOptions {
-  cli: string;
   dbFile: string;
   port: number;
   uiPort: number;

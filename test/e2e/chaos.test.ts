@@ -18,6 +18,8 @@ describe('chaos run, small configuration', () => {
     for (const key of VIOLATIONS) expect(report[key], key).toBe(0);
     expect(report.ordersInTemporal).toBe(30);
     expect(report.ordersTerminal).toBe(30);
+    expect(report.chaos).toMatchObject({ workerKills: 2, serverRestarts: 1, unanswered: 0 });
+    expect(report.chaos.replayed200).toBeGreaterThan(0);
     expect(report.ok).toBe(true);
   }, 320_000);
 });

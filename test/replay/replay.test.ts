@@ -1,6 +1,6 @@
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/stack/stack';
@@ -28,13 +28,22 @@ describe('replay of recorded histories', () => {
 });
 
 describe('the replay guard can fail', () => {
-  let swapped: { code: string };
+  // The real workflow with its one patch removed (the risk check always runs): exactly the
+  // change a developer might deploy without patched(). Every history recorded before the
+  // risk check existed must then fail to replay.
+  let unpatched: { code: string };
   beforeAll(async () => {
-    swapped = await bundleWorkflowCode({ workflowsPath: join(__dirname, 'fixtures', 'steps-swapped.ts'), logger: new DefaultLogger('WARN') });
+    const source = readFileSync(join(root, 'workflows', 'order.ts'), 'utf8');
+    const edited = source.replace("patched('risk-check-before-charge')", 'true').replace(/from '\.\.\//g, "from '../../../");
+    expect(edited).not.toContain('patched(');
+    const dir = join(root, 'test', 'artifacts', 'unpatched-workflow');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'order.ts'), edited);
+    unpatched = await bundleWorkflowCode({ workflowsPath: join(dir, 'order.ts'), logger: new DefaultLogger('WARN') });
   }, 120_000);
 
-  it.each(files)('%s does not replay once the steps are reordered without a patch', async (file) => {
-    const results = Worker.runReplayHistories({ workflowBundle: swapped }, [{ workflowId: file, history: load(file) }]);
+  it.each(files.filter((f) => f.startsWith('v1-')))('%s does not replay once the risk check is added without a patch', async (file) => {
+    const results = Worker.runReplayHistories({ workflowBundle: unpatched }, [{ workflowId: file, history: load(file) }]);
     const errors = [];
     for await (const result of results) errors.push(result.error);
     expect(errors).toHaveLength(1);

@@ -35,7 +35,7 @@ export class ProblemFilter implements ExceptionFilter {
       return {
         ...rest,
         type: 'about:blank',
-        title: HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error',
+        title: titleOf(status),
         status,
         detail: typeof rest.detail === 'string' ? rest.detail : Array.isArray(message) ? message.join('; ') : String(message ?? exception.message),
       };
@@ -43,7 +43,7 @@ export class ProblemFilter implements ExceptionFilter {
     // Fastify's own client errors (malformed JSON, unsupported media type, body too large).
     const fastifyStatus = (exception as { statusCode?: number }).statusCode;
     if (fastifyStatus && fastifyStatus >= 400 && fastifyStatus < 500) {
-      return { type: 'about:blank', title: 'bad request', status: fastifyStatus, detail: (exception as Error).message };
+      return { type: 'about:blank', title: titleOf(fastifyStatus), status: fastifyStatus, detail: (exception as Error).message };
     }
     if (isTemporalUnavailable(exception)) {
       this.logger.warn({ err: exception, url: request.url }, 'Temporal unavailable');
@@ -53,6 +53,8 @@ export class ProblemFilter implements ExceptionFilter {
     return { type: 'about:blank', title: 'internal server error', status: 500, detail: 'unexpected error; see the API logs' };
   }
 }
+
+const titleOf = (status: number) => HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error';
 
 // gRPC UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED: Temporal is down, restarting or
 // overloaded. The request changed nothing we cannot find again, so the client may retry.

@@ -1,8 +1,7 @@
 import type { OrderState, OrderStatus } from '../../shared/order-state';
 
 /** The API's answer for one order: the workflow's state plus where to find the run. */
-export interface OrderView extends Omit<OrderState, 'customerId'> {
-  customerId: string;
+export interface OrderView extends OrderState {
   workflowId: string;
   links: { temporalUi: string };
 }

@@ -57,6 +57,6 @@ export class OrdersController {
     @Param('orderId', new ZodValidationPipe(orderIdSchema, 'orderId')) orderId: string,
     @Body(new ZodValidationPipe(cancelBodySchema, 'body')) body: z.infer<typeof cancelBodySchema>,
   ): Promise<OrderView> {
-    return this.orders.cancel(orderId, body.reason ?? 'cancelled on request');
+    return this.orders.cancel(orderId, body.reason ?? '');
   }
 }

@@ -56,7 +56,7 @@ export class OrdersService {
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       const handle = this.handle(order.orderId);
-      const description = await handle.describe();
+      const description = await this.describe(handle);
       if ((description.memo as Partial<OrderMemo> | undefined)?.fingerprint !== memo.fingerprint) {
         throw new ConflictException({
           detail: `order ${order.orderId} was already submitted with a different body; nothing was started`,
