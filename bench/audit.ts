@@ -1,7 +1,8 @@
 // The exactly-once audit: reconciles every order's final state in Temporal with the
 // sandbox ledgers. `npm run audit` runs it against a running stack; the chaos run calls
 // `audit()` with the orders it submitted.
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowExecutionInfo } from '@temporalio/client';
+import { orderIdOf, workflowIdFor } from '../src/shared/workflow-ids';
 import { parseArgs } from 'node:util';
 import { isTerminal, type OrderStatus } from '../src/shared/order-state';
 import { ORDER_STATUS, ORDER_TOTAL_CENTS } from '../src/shared/search-attributes';
@@ -69,12 +70,18 @@ export async function audit(targets: AuditTargets, submitted?: string[]): Promis
   const orders = new Map<string, { status: OrderStatus; totalCents: number; closed: boolean }>();
   try {
     const client = new Client({ connection, namespace: targets.namespace });
+    const toOrder = (run: Pick<WorkflowExecutionInfo, 'typedSearchAttributes' | 'status'>) => ({
+      status: run.typedSearchAttributes.get(ORDER_STATUS) as OrderStatus,
+      totalCents: run.typedSearchAttributes.get(ORDER_TOTAL_CENTS) ?? 0,
+      closed: run.status.name !== 'RUNNING',
+    });
     for await (const run of client.workflow.list({ query: `WorkflowType = 'orderWorkflow'` })) {
-      orders.set(run.workflowId.replace(/^order-/, ''), {
-        status: run.typedSearchAttributes.get(ORDER_STATUS) as OrderStatus,
-        totalCents: run.typedSearchAttributes.get(ORDER_TOTAL_CENTS) ?? 0,
-        closed: run.status.name !== 'RUNNING',
-      });
+      orders.set(orderIdOf(run.workflowId), toOrder(run));
+    }
+    // Visibility lags behind (more so after a server restart): ask the run itself before
+    // calling an order unfinished.
+    for (const [orderId, order] of orders) {
+      if (!order.closed || !isTerminal(order.status)) orders.set(orderId, toOrder(await client.workflow.getHandle(workflowIdFor(orderId)).describe()));
     }
   } finally {
     await connection.close();

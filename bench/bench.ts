@@ -4,15 +4,13 @@
 // Prints a table, then one JSON line with every figure.
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Order } from '../src/shared/order-schema';
 import { workerConfig } from '../src/shared/config';
-import { freePort } from '../src/stack/free-port';
-import { startStack } from '../src/stack/stack';
+import { startScratchStack } from '../src/stack/stack';
+import { mapLimit } from './map-limit';
 
 const { values: opts } = parseArgs({
   options: {
@@ -35,16 +33,6 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 };
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
-
-async function mapLimit<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  }));
-}
 
 /** Waits until `count` workflows matching `query` are closed; polls visibility. */
 async function waitClosed(client: Client, query: string, count: number): Promise<number> {
@@ -90,9 +78,7 @@ async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const tuning = workerConfig();
   const run = Date.now().toString(36);
-  const dataDir = mkdtempSync(join(tmpdir(), 'orders-bench-'));
-  const ports = { temporal: await freePort(), temporalUi: await freePort(), api: await freePort(), payments: await freePort(), shipping: await freePort() };
-  const stack = await startStack({ dataDir, ports, namespace: 'default', retention: '24h', logDir: join(dataDir, 'logs'), env: { LOG_LEVEL: 'warn' } });
+  const { stack, dispose } = await startScratchStack('bench', { LOG_LEVEL: 'warn' });
   const connection = await Connection.connect({ address: stack.urls.temporal });
   const client = new Client({ connection });
   try {
@@ -188,8 +174,7 @@ async function main() {
     console.log(JSON.stringify(figures));
   } finally {
     await connection.close();
-    await stack.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await dispose();
   }
 }
 

@@ -5,16 +5,13 @@
 // conflicting body), turns on every sandbox fault, SIGKILLs and restarts the worker,
 // restarts the Temporal dev server (state kept in its SQLite file), declines, rejects and
 // cancels some orders; then waits for all accepted orders to end and audits.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Order } from '../src/shared/order-schema';
 import { isTerminal } from '../src/shared/order-state';
-import { freePort } from '../src/stack/free-port';
-import { type Stack, startStack } from '../src/stack/stack';
+import { type Stack, startScratchStack } from '../src/stack/stack';
 import { audit, printReport } from './audit';
+import { mapLimit } from './map-limit';
 
 const { values: opts } = parseArgs({
   options: {
@@ -88,22 +85,13 @@ async function setFaults(stack: Stack, faults: object) {
   for (const base of [stack.urls.payments, stack.urls.shipping]) await call(`${base}/v1/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
 }
 
-async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
-}
-
 async function main() {
   const started = Date.now();
-  const dataDir = mkdtempSync(join(tmpdir(), 'orders-chaos-'));
-  const ports = { temporal: await freePort(), temporalUi: await freePort(), api: await freePort(), payments: await freePort(), shipping: await freePort() };
-  const stack = await startStack({ dataDir, ports, namespace: 'default', retention: '24h', logDir: join(dataDir, 'logs') });
+  const { stack, dispose } = await startScratchStack('chaos');
   const counts = { posts: 0, accepted202: 0, replayed200: 0, conflicts409: 0, unanswered: 0, cancels: 0, workerKills: 0, serverRestarts: 0 };
   const accepted = new Set<string>();
   try {
-    console.log(`chaos: ${N} orders x ${K} submissions, ${KILLS} worker kills, ${RESTARTS} server restarts; stack in ${dataDir}`);
+    console.log(`chaos: ${N} orders x ${K} submissions, ${KILLS} worker kills, ${RESTARTS} server restarts`);
     await setFaults(stack, FAULTS);
     const plans = Array.from({ length: N }, (_, i) => plan(i));
 
@@ -182,8 +170,7 @@ async function main() {
     const ok = printReport({ ...report, ordersSubmitted: N }, { chaos: counts });
     process.exitCode = ok && counts.unanswered === 0 ? 0 : 1;
   } finally {
-    await stack.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await dispose();
   }
 }
 

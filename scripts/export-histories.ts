@@ -2,18 +2,17 @@
 // order down each path of the lifecycle through the API, and writes each run's full
 // history as JSON to test/histories/<tag>-<path>.json for the replay test.
 import { Client, Connection } from '@temporalio/client';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Order } from '../src/shared/order-schema';
 import { isTerminal } from '../src/shared/order-state';
-import { freePort } from '../src/stack/free-port';
-import { projectRoot, startStack } from '../src/stack/stack';
+import { type Stack, projectRoot, startScratchStack } from '../src/stack/stack';
 import { temporalCli } from '../src/stack/temporal-cli';
+import { workflowIdFor } from '../src/shared/workflow-ids';
 
-type Urls = Awaited<ReturnType<typeof startStack>>['urls'];
+type Urls = Stack['urls'];
 
 interface Scenario {
   path: string;
@@ -61,7 +60,7 @@ const scenarios: Scenario[] = [
     paymentFaults: { latencyMs: 1_500 },
     drive: async (_urls, client, orderId) => {
       await sleep(300);
-      await client.workflow.getHandle(`order-${orderId}`).cancel();
+      await client.workflow.getHandle(workflowIdFor(orderId)).cancel();
     },
   },
 ];
@@ -92,14 +91,7 @@ async function main() {
   if (!tag || !/^[a-z0-9-]+$/.test(tag)) throw new Error('usage: npm run histories:export -- <tag>, e.g. v2');
   const outDir = join(projectRoot(), 'test', 'histories');
   mkdirSync(outDir, { recursive: true });
-  const dataDir = mkdtempSync(join(tmpdir(), 'orders-histories-'));
-  const stack = await startStack({
-    dataDir,
-    ports: { temporal: await freePort(), temporalUi: await freePort(), api: await freePort(), payments: await freePort(), shipping: await freePort() },
-    namespace: 'default',
-    retention: '24h',
-    logDir: join(dataDir, 'logs'),
-  });
+  const { stack, dispose } = await startScratchStack('histories');
   const connection = await Connection.connect({ address: stack.urls.temporal });
   const client = new Client({ connection });
   try {
@@ -113,15 +105,14 @@ async function main() {
       await setFaults(stack.urls.payments, {});
       if (status !== scenario.expect) throw new Error(`${scenario.path}: ended ${status}, expected ${scenario.expect}`);
       // The format of `temporal workflow show --output json`, which historyFromJSON reads.
-      const json = execFileSync(temporalCli(projectRoot()), ['workflow', 'show', '--address', stack.urls.temporal, '--workflow-id', `order-${body.orderId}`, '--output', 'json']);
+      const json = execFileSync(temporalCli(projectRoot()), ['workflow', 'show', '--address', stack.urls.temporal, '--workflow-id', workflowIdFor(body.orderId), '--output', 'json']);
       const file = join(outDir, `${tag}-${scenario.path}.json`);
       writeFileSync(file, json);
       console.log(`${scenario.path}: ${status}, ${JSON.parse(json.toString()).events.length} events -> ${file}`);
     }
   } finally {
     await connection.close();
-    await stack.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await dispose();
   }
 }
 

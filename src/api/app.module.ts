@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import { logLevel } from '../shared/config';
+import { workflowIdFor } from '../shared/workflow-ids';
 import { shutdownTracing } from '../telemetry/tracing';
 import { HealthController } from './health/health.controller';
 import { OrdersController } from './orders/orders.controller';
@@ -17,7 +18,7 @@ import { TemporalModule } from './temporal.module';
         // Each request line carries the order it is about, when the URL names one.
         customProps: (req) => {
           const orderId = /^\/orders\/([^/?]+)/.exec(req.url ?? '')?.[1];
-          return orderId ? { orderId, workflowId: `order-${orderId}` } : {};
+          return orderId ? { orderId, workflowId: workflowIdFor(orderId) } : {};
         },
         autoLogging: { ignore: (req) => ['/health', '/ready', '/metrics'].includes(req.url ?? '') },
       },

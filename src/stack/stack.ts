@@ -1,6 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Child, httpOk } from './child-process';
+import { freePort } from './free-port';
 import { devServerArgs, isServing, prepareNamespace, temporalCli } from './temporal-cli';
 
 // The whole stack on 127.0.0.1: Temporal dev server (SQLite file, Web UI), sandbox
@@ -124,4 +126,25 @@ export async function startStack(options: StackOptions): Promise<Stack> {
  */
 function exitWithParent(command: string, args: string[]): { command: string; args: string[] } {
   return existsSync('/usr/bin/setpriv') ? { command: '/usr/bin/setpriv', args: ['--pdeathsig', 'TERM', '--', command, ...args] } : { command, args };
+}
+
+/** Free ports on 127.0.0.1 for every part of a stack. */
+export async function freeStackPorts(): Promise<StackOptions['ports']> {
+  return { temporal: await freePort(), temporalUi: await freePort(), api: await freePort(), payments: await freePort(), shipping: await freePort() };
+}
+
+/**
+ * A whole stack of its own for a tool (benchmark, chaos run, history export): free ports and
+ * a scratch data folder (logs in its `logs/`), all removed by `dispose`.
+ */
+export async function startScratchStack(name: string, env: NodeJS.ProcessEnv = {}): Promise<{ stack: Stack; dispose: () => Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), `orders-${name}-`));
+  const stack = await startStack({ dataDir, ports: await freeStackPorts(), namespace: 'default', retention: '24h', logDir: join(dataDir, 'logs'), env });
+  return {
+    stack,
+    dispose: async () => {
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

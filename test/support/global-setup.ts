@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { freePort } from '../../src/stack/free-port';
-import { type Stack, startStack } from '../../src/stack/stack';
+import { type Stack, freeStackPorts, startStack } from '../../src/stack/stack';
 
 // One real stack for the whole run, on free ports (so it never meets `npm start` or another
 // test run) and with a fresh data folder. Its logs are kept under test/artifacts/logs.
@@ -22,7 +21,7 @@ export async function setup(project: TestProject) {
   dataDir = mkdtempSync(join(tmpdir(), 'orders-test-'));
   stack = await startStack({
     dataDir,
-    ports: { temporal: await freePort(), temporalUi: await freePort(), api: await freePort(), payments: await freePort(), shipping: await freePort() },
+    ports: await freeStackPorts(),
     namespace: 'default',
     retention: '24h',
     logDir: join(__dirname, '..', 'artifacts', 'logs'),

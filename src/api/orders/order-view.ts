@@ -17,8 +17,6 @@ export interface OrderSummary {
   links: { temporalUi: string };
 }
 
-export const workflowIdFor = (orderId: string) => `order-${orderId}`;
-export const orderIdOf = (workflowId: string) => workflowId.replace(/^order-/, '');
 
 export function temporalUiLink(uiUrl: string, namespace: string, workflowId: string): string {
   return `${uiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;

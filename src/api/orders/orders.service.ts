@@ -12,7 +12,8 @@ import type { ListOrdersQuery, Order } from '../../shared/order-schema';
 import { type OrderState, initialOrderState, orderTotalCents } from '../../shared/order-state';
 import { CUSTOMER_ID, ORDER_STATUS, ORDER_TOTAL_CENTS } from '../../shared/search-attributes';
 import { TemporalClient } from '../temporal.module';
-import { type OrderSummary, type OrderView, orderIdOf, temporalUiLink, workflowIdFor } from './order-view';
+import { orderIdOf, workflowIdFor } from '../../shared/workflow-ids';
+import { type OrderSummary, type OrderView, temporalUiLink } from './order-view';
 
 type OrderHandle = WorkflowHandle<typeof orderWorkflow>;
 
