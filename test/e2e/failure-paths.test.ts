@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { orderWorkflow } from '../../workflows/order';
 import { newOrder, ordersClient } from '../support/orders';
+import { temporal } from '../support/temporal';
 
 const { api, cancel, ledger, submit, waitForOrder } = ordersClient();
 
@@ -48,6 +50,17 @@ describe('failure paths without faults', () => {
     expect(refused.body.detail).toContain('COMPLETED');
     expect((await api(`/orders/${order.orderId}`)).body.status).toBe('COMPLETED');
     expect((await ledger(order.orderId)).refunds).toHaveLength(0);
+  });
+
+  it('a run terminated by an operator reads as FAILED with the reason, not as an error', async () => {
+    // Started on a task queue no worker polls, so it is still running when terminated.
+    const order = newOrder();
+    const client = await temporal();
+    const handle = await client.workflow.start(orderWorkflow, { taskQueue: 'nobody-polls', workflowId: `order-${order.orderId}`, args: [order] });
+    await handle.terminate('operator test');
+    const { status, body } = await api(`/orders/${order.orderId}`);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ orderId: order.orderId, status: 'FAILED', failureReason: 'workflow terminated' });
   });
 
   it('cancel of an unknown order is 404', async () => {

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError, WorkflowUpdateStage } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
@@ -167,11 +167,12 @@ describe('order workflow', () => {
     const { state } = await runOrder(activities, async (workflowId) => {
       const handle = env.client.workflow.getHandle(workflowId);
       while (calls.charge.length === 0) await new Promise((r) => setTimeout(r, 20));
-      const cancelled = handle.executeUpdate(cancelOrderUpdate, { args: ['customer changed mind'] });
-      await new Promise((r) => setTimeout(r, 200));
+      // Accepted by the validator while the charge is still in flight...
+      const cancelled = await handle.startUpdate(cancelOrderUpdate, { args: ['customer changed mind'], waitForStage: WorkflowUpdateStage.ACCEPTED });
       expect((await handle.query(getOrderQuery)).status).toBe('PENDING');
+      // ...and answered once the charge has finished and been refunded.
       charging.open();
-      expect(await cancelled).toMatchObject({ status: 'CANCELLED', failureReason: 'customer changed mind' });
+      expect(await cancelled.result()).toMatchObject({ status: 'CANCELLED', failureReason: 'customer changed mind' });
     });
     expect(state).toMatchObject({ status: 'CANCELLED', payment: { chargeId: 'ch_1', refundId: 're_1' }, shipment: null });
     expect(calls.ship).toHaveLength(0);

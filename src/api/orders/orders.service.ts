@@ -141,7 +141,13 @@ export class OrdersService {
 
   private async finalState(handle: OrderHandle, description: WorkflowExecutionDescription): Promise<OrderState> {
     if (description.status.name === 'COMPLETED') return handle.result();
-    // Terminated, timed out or failed outside the lifecycle (an operator's action): report it as FAILED.
+    // Terminated, timed out or failed outside the lifecycle (an operator's action): report it
+    // as FAILED, with what the run knew (payment, shipment) when a worker can replay it.
+    const failureReason = `workflow ${description.status.name.toLowerCase()}`;
+    const known = await this.temporal
+      .withDeadline(Date.now() + 2_000, () => handle.query(getOrderQuery))
+      .catch(() => undefined);
+    if (known) return { ...known, status: 'FAILED', failureReason };
     const attributes = description.typedSearchAttributes;
     return {
       orderId: orderIdOf(handle.workflowId),
@@ -151,7 +157,7 @@ export class OrdersService {
       currency: '',
       payment: null,
       shipment: null,
-      failureReason: `workflow ${description.status.name.toLowerCase()}`,
+      failureReason,
       createdAt: description.startTime.toISOString(),
       updatedAt: (description.closeTime ?? description.startTime).toISOString(),
     };
