@@ -8,4 +8,6 @@ import { isMainThread } from 'node:worker_threads';
 if (isMainThread) {
   process.stdin.on('end', () => process.kill(process.pid, 'SIGTERM'));
   process.stdin.resume();
+  // Watching stdin must not keep a service alive that has finished shutting down.
+  (process.stdin as NodeJS.ReadStream & { unref?: () => void }).unref?.();
 }

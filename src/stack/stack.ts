@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Child, httpOk } from './child-process';
-import { freePort } from './free-port';
+import { assertPortFree, freePort } from './free-port';
 import { devServerArgs, isServing, prepareNamespace, temporalCli } from './temporal-cli';
 
 // The whole stack on 127.0.0.1: Temporal dev server (SQLite file, Web UI), sandbox
@@ -106,6 +106,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const stop = async () => {
     for (const child of [...started].reverse()) await child.stop();
   };
+
+  // Readiness probes would otherwise happily answer from someone else's server.
+  const portsOf: Record<ServiceName, number[]> = { temporal: [ports.temporal, ports.temporalUi], sandbox: [ports.payments, ports.shipping], worker: [], api: [ports.api] };
+  for (const name of options.services ?? SERVICES) for (const port of portsOf[name]) await assertPortFree(port, name);
 
   try {
     for (const name of options.services ?? SERVICES) {
