@@ -80,11 +80,16 @@ async function runOrder(activities: OrderActivities, drive?: (workflowId: string
   });
 }
 
-/** A promise the test resolves by hand, to hold an activity in flight. */
-function gate() {
+/** An activity held in flight until the test calls `open()`, then answering `result`. */
+function held<T>(result: T) {
   let open!: () => void;
   const opened = new Promise<void>((resolve) => (open = resolve));
-  return { open, opened };
+  return { open, activity: async () => (await opened, result) };
+}
+
+/** Waits until a mocked activity has been called at least once. */
+async function calledOnce(calls: unknown[]) {
+  while (calls.length === 0) await new Promise((r) => setTimeout(r, 20));
 }
 
 describe('order workflow', () => {
@@ -157,16 +162,11 @@ describe('order workflow', () => {
   });
 
   it('cancel before shipping: lets the charge finish, refunds it, ends CANCELLED', async () => {
-    const charging = gate();
-    const { activities, calls } = mockActivities({
-      chargePayment: async () => {
-        await charging.opened;
-        return { chargeId: 'ch_1' };
-      },
-    });
+    const charging = held({ chargeId: 'ch_1' });
+    const { activities, calls } = mockActivities({ chargePayment: charging.activity });
     const { state } = await runOrder(activities, async (workflowId) => {
       const handle = env.client.workflow.getHandle(workflowId);
-      while (calls.charge.length === 0) await new Promise((r) => setTimeout(r, 20));
+      await calledOnce(calls.charge);
       // Accepted by the validator while the charge is still in flight...
       const cancelled = await handle.startUpdate(cancelOrderUpdate, { args: ['customer changed mind'], waitForStage: WorkflowUpdateStage.ACCEPTED });
       expect((await handle.query(getOrderQuery)).status).toBe('PENDING');
@@ -180,16 +180,11 @@ describe('order workflow', () => {
   });
 
   it('cancel once shipping has started: the validator refuses it and the order completes', async () => {
-    const shipping = gate();
-    const { activities, calls } = mockActivities({
-      createShipment: async () => {
-        await shipping.opened;
-        return { shipmentId: 'shp_1', trackingNumber: 'TRK1' };
-      },
-    });
+    const shipping = held({ shipmentId: 'shp_1', trackingNumber: 'TRK1' });
+    const { activities, calls } = mockActivities({ createShipment: shipping.activity });
     const { state } = await runOrder(activities, async (workflowId) => {
       const handle = env.client.workflow.getHandle(workflowId);
-      while (calls.ship.length === 0) await new Promise((r) => setTimeout(r, 20));
+      await calledOnce(calls.ship);
       const refused = await handle.executeUpdate(cancelOrderUpdate, { args: ['too late'] }).catch((err) => err);
       expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
       expect(refused.cause.message).toContain('already being shipped');
@@ -200,15 +195,10 @@ describe('order workflow', () => {
   });
 
   it('a workflow cancellation from Temporal unwinds like an API cancel, after the charge in flight', async () => {
-    const charging = gate();
-    const { activities, calls } = mockActivities({
-      chargePayment: async () => {
-        await charging.opened;
-        return { chargeId: 'ch_1' };
-      },
-    });
+    const charging = held({ chargeId: 'ch_1' });
+    const { activities, calls } = mockActivities({ chargePayment: charging.activity });
     const { state } = await runOrder(activities, async (workflowId) => {
-      while (calls.charge.length === 0) await new Promise((r) => setTimeout(r, 20));
+      await calledOnce(calls.charge);
       await env.client.workflow.getHandle(workflowId).cancel();
       charging.open();
     });
