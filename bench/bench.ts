@@ -34,12 +34,12 @@ const percentile = (values: number[], p: number) => {
 };
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 
-/** Waits until `count` workflows matching `query` are closed; polls visibility. */
+/** Waits until `count` workflows matching `query` are closed; polls visibility (each count scans it, so not too often). */
 async function waitClosed(client: Client, query: string, count: number): Promise<number> {
   while (Date.now() < DEADLINE) {
     const { count: closed } = await client.workflow.count(`${query} AND ExecutionStatus != 'Running'`);
     if (closed >= count) return Date.now();
-    await sleep(100);
+    await sleep(500);
   }
   throw new Error(`deadline passed before ${count} workflows closed (${query})`);
 }

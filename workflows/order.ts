@@ -19,7 +19,7 @@ import {
 import type { OrderActivities } from '../activities';
 import type { Order } from '../src/shared/order-schema';
 import { idempotencyKey } from '../src/shared/idempotency-keys';
-import { type OrderState, type OrderStatus, initialOrderState, isTerminal } from '../src/shared/order-state';
+import { type OrderMemo, type OrderState, type OrderStatus, initialOrderState, isTerminal } from '../src/shared/order-state';
 import { ORDER_STATUS } from '../src/shared/search-attributes';
 import { FAILURE_TYPES } from '../src/shared/failure-types';
 
@@ -45,7 +45,10 @@ const { assessRisk, chargePayment, refundPayment, createShipment } = proxyActivi
 });
 
 export async function orderWorkflow(order: Order): Promise<OrderState> {
-  const state = initialOrderState(order, workflowInfo().startTime.toISOString());
+  // Runs started without the API's memo (tests, the CLI, runs from before the memo held
+  // receivedAt) fall back to the start time and no fingerprint.
+  const memo = workflowInfo().memo as Partial<OrderMemo> | undefined;
+  const state = initialOrderState(order, memo?.receivedAt ?? workflowInfo().startTime.toISOString(), memo?.fingerprint ?? null);
   let cancelReason: string | null = null;
   let shippingStarted = false;
 
@@ -74,7 +77,7 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
     },
   );
   // A cancel from the Temporal UI or CLI is treated like the API's: effects already under
-  // way finish (their scopes are non-cancellable), then the order is unwound.
+  // way finish, then the order is unwound.
   CancellationScope.current().cancelRequested.catch(() => {
     cancelReason ??= 'workflow cancellation requested';
   });
@@ -83,13 +86,10 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
   const refund = async (): Promise<string | null> => {
     if (!state.payment) return null;
     const payment = state.payment;
-    // Compensation must run to the end even if the workflow is being cancelled.
     try {
-      const { refundId } = await CancellationScope.nonCancellable(() =>
-        refundPayment.executeWithOptions({ summary: `Refund ${state.totalCents} ${state.currency}` }, [
-          { idempotencyKey: idempotencyKey(order.orderId, 'refund'), chargeId: payment.chargeId, amountCents: state.totalCents },
-        ]),
-      );
+      const { refundId } = await refundPayment.executeWithOptions({ summary: `Refund ${state.totalCents} ${state.currency}` }, [
+        { idempotencyKey: idempotencyKey(order.orderId, 'refund'), chargeId: payment.chargeId, amountCents: state.totalCents },
+      ]);
       state.payment = { ...payment, refundId };
       return null;
     } catch (err) {
@@ -105,34 +105,30 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
     // on replay (see test/histories/v1-*). Remove the branch with deprecatePatch() once no
     // v1 run can still be open (namespace retention after the deploy).
     if (patched('risk-check-before-charge')) {
-      const verdict = await CancellationScope.nonCancellable(() =>
-        assessRisk.executeWithOptions({ summary: 'Risk check' }, [
-          {
-            orderId: order.orderId,
-            customerId: order.customerId,
-            totalCents: state.totalCents,
-            currency: order.currency,
-            country: order.shippingAddress.country,
-          },
-        ]),
-      );
+      const verdict = await assessRisk.executeWithOptions({ summary: 'Risk check' }, [
+        {
+          orderId: order.orderId,
+          customerId: order.customerId,
+          totalCents: state.totalCents,
+          currency: order.currency,
+          country: order.shippingAddress.country,
+        },
+      ]);
       if (!verdict.approved) return setStatus('REJECTED', `risk check: ${verdict.reason ?? 'not approved'}`);
     }
 
     if (cancelReason) return setStatus('CANCELLED', cancelReason);
 
     try {
-      const { chargeId } = await CancellationScope.nonCancellable(() =>
-        chargePayment.executeWithOptions({ summary: `Charge ${state.totalCents} ${state.currency}` }, [
-          {
-            idempotencyKey: idempotencyKey(order.orderId, 'charge'),
-            orderId: order.orderId,
-            amountCents: state.totalCents,
-            currency: order.currency,
-            paymentToken: order.paymentToken,
-          },
-        ]),
-      );
+      const { chargeId } = await chargePayment.executeWithOptions({ summary: `Charge ${state.totalCents} ${state.currency}` }, [
+        {
+          idempotencyKey: idempotencyKey(order.orderId, 'charge'),
+          orderId: order.orderId,
+          amountCents: state.totalCents,
+          currency: order.currency,
+          paymentToken: order.paymentToken,
+        },
+      ]);
       state.payment = { chargeId };
       setStatus('PAID');
     } catch (err) {
@@ -148,16 +144,14 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
 
     shippingStarted = true;
     try {
-      const shipment = await CancellationScope.nonCancellable(() =>
-        createShipment.executeWithOptions({ summary: `Ship ${order.items.length} item line(s) to ${order.shippingAddress.country}` }, [
-          {
-            idempotencyKey: idempotencyKey(order.orderId, 'shipment'),
-            orderId: order.orderId,
-            address: order.shippingAddress,
-            items: order.items,
-          },
-        ]),
-      );
+      const shipment = await createShipment.executeWithOptions({ summary: `Ship ${order.items.length} item line(s) to ${order.shippingAddress.country}` }, [
+        {
+          idempotencyKey: idempotencyKey(order.orderId, 'shipment'),
+          orderId: order.orderId,
+          address: order.shippingAddress,
+          items: order.items,
+        },
+      ]);
       state.shipment = shipment;
       setStatus('SHIPPED');
     } catch (err) {
@@ -169,10 +163,14 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
     setStatus('COMPLETED');
   };
 
-  await lifecycle();
-  // Let cancel updates answer before the run closes; non-cancellable since a Temporal
-  // cancellation has already been turned into the order's own ending.
-  await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
+  // Non-cancellable as a whole: an effect under way always finishes (and a compensation
+  // always runs) even if the run is cancelled in Temporal; that cancel has been turned into
+  // cancelReason, which the lifecycle checks between steps. Then cancel updates get their
+  // answer before the run closes.
+  await CancellationScope.nonCancellable(async () => {
+    await lifecycle();
+    await condition(allHandlersFinished);
+  });
   return state;
 }
 

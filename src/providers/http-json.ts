@@ -1,7 +1,9 @@
+import { request } from 'undici';
 import { ProviderError } from './provider-error';
 
-// One POST with an Idempotency-Key, shared by the sandbox provider clients. Node's fetch
-// (undici) keeps connections alive between calls.
+// One POST with an Idempotency-Key, shared by the sandbox provider clients. undici's
+// request() keeps connections alive between calls (its global pooled Agent) and costs the
+// worker less CPU per call than fetch(), which wraps the same client in web streams.
 
 export interface IdempotentPost {
   baseUrl: string;
@@ -13,24 +15,27 @@ export interface IdempotentPost {
 
 export async function postIdempotent<T>({ baseUrl, path, idempotencyKey, body, timeoutMs }: IdempotentPost): Promise<T> {
   const url = new URL(path, baseUrl);
-  let response: Response;
+  let status: number;
   let text: string;
   try {
-    response = await fetch(url, {
+    const response = await request(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
       body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
+      // The provider answers in one small chunk: no headers within timeoutMs is a timeout.
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
     });
-    text = await response.text();
+    status = response.statusCode;
+    text = await response.body.text();
   } catch (err) {
     // Timeout or dropped connection: the provider may or may not have committed. Retrying
     // with the same key is what makes this safe.
     throw new ProviderError(`POST ${url.pathname} got no response: ${(err as Error).message}`, 'transient');
   }
-  if (response.ok) return JSON.parse(text) as T;
+  if (status >= 200 && status < 300) return JSON.parse(text) as T;
   const error = providerError(text);
-  throw new ProviderError(`POST ${url.pathname} answered ${response.status}: ${error.message}`, kindOf(response.status, error.type));
+  throw new ProviderError(`POST ${url.pathname} answered ${status}: ${error.message}`, kindOf(status, error.type));
 }
 
 /**

@@ -30,6 +30,18 @@ export interface OrderState {
   failureReason: string | null;
   createdAt: string;
   updatedAt: string;
+  /** The submission's fingerprint (from the memo), so a finished run's result alone tells a resubmission from a conflict. */
+  fingerprint: string | null;
+}
+
+/**
+ * What the API stores in the run's memo when it starts it: the submission's fingerprint
+ * (see fingerprint.ts), a one-line summary for the UI, and when the API accepted the order.
+ */
+export interface OrderMemo {
+  fingerprint: string;
+  summary: string;
+  receivedAt: string;
 }
 
 export function orderTotalCents(order: Pick<Order, 'items'>): number {
@@ -37,7 +49,7 @@ export function orderTotalCents(order: Pick<Order, 'items'>): number {
 }
 
 /** The state a new order's workflow starts from; the API answers a 202 with it too. */
-export function initialOrderState(order: Order, startedAt: string): OrderState {
+export function initialOrderState(order: Order, receivedAt: string, fingerprint: string | null): OrderState {
   return {
     orderId: order.orderId,
     customerId: order.customerId,
@@ -47,7 +59,8 @@ export function initialOrderState(order: Order, startedAt: string): OrderState {
     payment: null,
     shipment: null,
     failureReason: null,
-    createdAt: startedAt,
-    updatedAt: startedAt,
+    createdAt: receivedAt,
+    updatedAt: receivedAt,
+    fingerprint,
   };
 }

@@ -1,7 +1,7 @@
 import type { OrderState, OrderStatus } from '../../shared/order-state';
 
 /** The API's answer for one order: the workflow's state plus where to find the run. */
-export interface OrderView extends OrderState {
+export interface OrderView extends Omit<OrderState, 'fingerprint'> {
   workflowId: string;
   links: { temporalUi: string };
 }

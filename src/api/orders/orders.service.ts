@@ -3,25 +3,33 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  isGrpcServiceError,
   type WorkflowExecutionDescription,
   type WorkflowHandle,
 } from '@temporalio/client';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
+import { temporal } from '@temporalio/proto';
 import { cancelOrderUpdate, getOrderQuery, orderWorkflow } from '../../../workflows/order';
 import { fingerprint } from '../../shared/fingerprint';
 import type { ListOrdersQuery, Order } from '../../shared/order-schema';
-import { type OrderState, initialOrderState, orderTotalCents } from '../../shared/order-state';
+import { type OrderMemo, type OrderState, initialOrderState, orderTotalCents } from '../../shared/order-state';
 import { CUSTOMER_ID, ORDER_STATUS, ORDER_TOTAL_CENTS } from '../../shared/search-attributes';
 import { TemporalClient } from '../temporal.module';
 import { orderIdOf, workflowIdFor } from '../../shared/workflow-ids';
 import { type OrderSummary, type OrderView, temporalUiLink } from './order-view';
 
 type OrderHandle = WorkflowHandle<typeof orderWorkflow>;
-
-/** Stored in the run's memo: how a resubmission is told apart from a conflicting one. */
-interface OrderMemo {
-  fingerprint: string;
-  summary: string;
-}
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+const GRPC_NOT_FOUND = 5;
+const { EventType } = temporal.api.enums.v1;
+const CLOSE_EVENT_TYPES: ReadonlySet<temporal.api.enums.v1.EventType> = new Set([
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+]);
 
 @Injectable()
 export class OrdersService {
@@ -35,9 +43,9 @@ export class OrdersService {
    */
   async submit(order: Order): Promise<{ created: boolean; view: OrderView }> {
     const workflowId = workflowIdFor(order.orderId);
-    const memo: OrderMemo = { fingerprint: fingerprint(order), summary: orderSummary(order) };
+    const memo: OrderMemo = { fingerprint: fingerprint(order), summary: orderSummary(order), receivedAt: new Date().toISOString() };
     try {
-      const handle = await this.temporal.workflow.start(orderWorkflow, {
+      await this.temporal.workflow.start(orderWorkflow, {
         workflowId,
         taskQueue: this.temporal.config.taskQueue,
         args: [order],
@@ -51,25 +59,29 @@ export class OrdersService {
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
       });
-      // The run was just accepted: its state is the initial one; no need to ask the worker.
-      const { startTime } = await handle.describe();
-      return { created: true, view: this.toView(workflowId, initialOrderState(order, startTime.toISOString())) };
+      // The run was just accepted: its state is the initial one, which the workflow builds
+      // from the same memo; no need to ask Temporal or the worker.
+      return { created: true, view: this.toView(workflowId, initialOrderState(order, memo.receivedAt, memo.fingerprint)) };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       const handle = this.handle(order.orderId);
-      const description = await this.describe(handle);
-      if ((description.memo as Partial<OrderMemo> | undefined)?.fingerprint !== memo.fingerprint) {
+      // A finished run's result carries the fingerprint; for a running one (or a run from
+      // before the result had it) the memo decides, so a conflict is answered without a worker.
+      const finished = await this.finishedState(handle);
+      const submitted = finished?.fingerprint ?? memoOf(await this.describe(handle)).fingerprint;
+      if (submitted !== memo.fingerprint) {
         throw new ConflictException({
           detail: `order ${order.orderId} was already submitted with a different body; nothing was started`,
           workflowId,
         });
       }
-      return { created: false, view: await this.view(handle, description) };
+      return { created: false, view: this.toView(workflowId, finished ?? (await handle.query(getOrderQuery))) };
     }
   }
 
   async get(orderId: string): Promise<OrderView> {
-    return this.view(this.handle(orderId));
+    const handle = this.handle(orderId);
+    return this.toView(handle.workflowId, await this.currentState(handle));
   }
 
   /** Cancels through the workflow's Update; its validator refuses once shipping has begun. */
@@ -87,7 +99,7 @@ export class OrdersService {
         if (!isClosedWhileUpdating(err)) throw err;
       }
     }
-    view ??= await this.view(handle);
+    view ??= this.toView(handle.workflowId, await this.currentState(handle));
     if (view.status !== 'CANCELLED') {
       const why = view.failureReason ? ` (${view.failureReason})` : '';
       throw new ConflictException({ detail: `order ${orderId} cannot be cancelled: it is ${view.status}${why}`, orderStatus: view.status });
@@ -126,23 +138,57 @@ export class OrdersService {
     try {
       return await handle.describe();
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new NotFoundException({ detail: `no order ${orderIdOf(handle.workflowId)}` });
+      if (err instanceof WorkflowNotFoundError) throw this.notFound(handle);
       throw err;
     }
   }
 
-  /** A running order answers its query; a finished one is read from its result. */
-  private async view(handle: OrderHandle, known?: WorkflowExecutionDescription): Promise<OrderView> {
-    const description = known ?? (await this.describe(handle));
-    const state =
-      description.status.name === 'RUNNING' ? await handle.query(getOrderQuery) : await this.finalState(handle, description);
-    return this.toView(handle.workflowId, state);
+  private notFound(handle: OrderHandle): NotFoundException {
+    return new NotFoundException({ detail: `no order ${orderIdOf(handle.workflowId)}` });
   }
 
-  private async finalState(handle: OrderHandle, description: WorkflowExecutionDescription): Promise<OrderState> {
-    if (description.status.name === 'COMPLETED') return handle.result();
-    // Terminated, timed out or failed outside the lifecycle (an operator's action): report it
-    // as FAILED, with what the run knew (payment, shipment) when a worker can replay it.
+  /** The order's state now: from its close event once finished, else from its query. */
+  private async currentState(handle: OrderHandle): Promise<OrderState> {
+    return (await this.finishedState(handle)) ?? handle.query(getOrderQuery);
+  }
+
+  /**
+   * A finished order's state, or undefined while it runs (then its query answers). One call
+   * for the common case (duplicates and GETs are most of the traffic): the close event
+   * carries the workflow's result.
+   */
+  private async finishedState(handle: OrderHandle): Promise<OrderState | undefined> {
+    const closeEvent = await this.closeEvent(handle);
+    if (!closeEvent) return undefined;
+    const completed = closeEvent.workflowExecutionCompletedEventAttributes;
+    if (completed) return decodeFromPayloadsAtIndex<OrderState>(this.temporal.options.loadedDataConverter, 0, completed.result?.payloads);
+    return this.endedOutsideLifecycle(handle, await this.describe(handle));
+  }
+
+  /**
+   * The run's close event, or undefined while it runs. The history's last batch, read
+   * backwards (the close-event filter would wait for the run to close instead).
+   */
+  private async closeEvent(handle: OrderHandle): Promise<HistoryEvent | undefined> {
+    try {
+      const { history } = await this.temporal.workflowService.getWorkflowExecutionHistoryReverse({
+        namespace: this.temporal.options.namespace,
+        execution: { workflowId: handle.workflowId },
+        maximumPageSize: 1,
+      });
+      const last = history?.events?.[0];
+      return last?.eventType != null && CLOSE_EVENT_TYPES.has(last.eventType) ? last : undefined;
+    } catch (err) {
+      if (isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND) throw this.notFound(handle);
+      throw err;
+    }
+  }
+
+  /**
+   * Terminated, timed out or failed outside the lifecycle (an operator's action): reported as
+   * FAILED, with what the run knew (payment, shipment) when a worker can replay it.
+   */
+  private async endedOutsideLifecycle(handle: OrderHandle, description: WorkflowExecutionDescription): Promise<OrderState> {
     const failureReason = `workflow ${description.status.name.toLowerCase()}`;
     const known = await this.temporal
       .withDeadline(Date.now() + 2_000, () => handle.query(getOrderQuery))
@@ -160,10 +206,11 @@ export class OrdersService {
       failureReason,
       createdAt: description.startTime.toISOString(),
       updatedAt: (description.closeTime ?? description.startTime).toISOString(),
+      fingerprint: memoOf(description).fingerprint ?? null,
     };
   }
 
-  private toView(workflowId: string, state: OrderState): OrderView {
+  private toView(workflowId: string, { fingerprint: _internal, ...state }: OrderState): OrderView {
     return { ...state, workflowId, links: { temporalUi: this.uiLink(workflowId) } };
   }
 
@@ -171,6 +218,8 @@ export class OrdersService {
     return temporalUiLink(this.temporal.config.uiUrl, this.temporal.config.namespace, workflowId);
   }
 }
+
+const memoOf = (description: WorkflowExecutionDescription) => (description.memo ?? {}) as Partial<OrderMemo>;
 
 function orderSummary(order: Order): string {
   const total = (orderTotalCents(order) / 100).toFixed(2);
