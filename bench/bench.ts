@@ -82,30 +82,36 @@ async function main() {
   const connection = await Connection.connect({ address: stack.urls.temporal });
   const client = new Client({ connection });
   try {
-    // 1. Ceiling: the same number of workflows and activities, straight through the client.
-    const nativeConnection = await NativeConnection.connect({ address: stack.urls.temporal });
-    const ceilingWorker = await Worker.create({
-      connection: nativeConnection,
-      taskQueue: `ceiling-${run}`,
-      workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./ceiling/workflows'), logger: new DefaultLogger('WARN') }),
-      activities: { noop: async () => undefined },
-      // The same tuning as the service's worker (same environment).
-      maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
-      maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,
-    });
-    const ceilingCpuBefore = process.cpuUsage();
-    const temporalCpuBefore = cpuSeconds(stack.child('temporal').pid);
-    const ceiling = await ceilingWorker.runUntil(async () => {
-      const t0 = Date.now();
-      await mapLimit(Array.from({ length: N }), C, async (_, i) => {
-        await client.workflow.start('ceilingWorkflow', { taskQueue: `ceiling-${run}`, workflowId: `ceiling-${run}-${i}`, args: [ACTIVITIES_PER_ORDER] });
+    // 1. Ceiling: the same number of workflows and activities, straight through the client;
+    // measured before and after the service (the server gets slower as its database fills,
+    // and the machine's speed drifts), and the two averaged.
+    const measureCeiling = async (round: string) => {
+      const taskQueue = `ceiling-${run}-${round}`;
+      const nativeConnection = await NativeConnection.connect({ address: stack.urls.temporal });
+      const ceilingWorker = await Worker.create({
+        connection: nativeConnection,
+        taskQueue,
+        workflowBundle: ceilingBundle,
+        activities: { noop: async () => undefined },
+        // The same tuning as the service's worker (same environment).
+        maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
+        maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,
       });
-      const done = await waitClosed(client, `WorkflowType = 'ceilingWorkflow' AND TaskQueue = 'ceiling-${run}'`, N);
-      return { seconds: (done - t0) / 1000 };
-    });
-    const ceilingCpu = process.cpuUsage(ceilingCpuBefore);
-    const ceilingCpuSeconds = { temporal: cpuSeconds(stack.child('temporal').pid) - temporalCpuBefore, clientAndWorker: (ceilingCpu.user + ceilingCpu.system) / 1e6 };
-    await nativeConnection.close();
+      const cpuBefore = process.cpuUsage();
+      const temporalCpuBefore = cpuSeconds(stack.child('temporal').pid);
+      const seconds = await ceilingWorker.runUntil(async () => {
+        const t0 = Date.now();
+        await mapLimit(Array.from({ length: N }), C, async (_, i) => {
+          await client.workflow.start('ceilingWorkflow', { taskQueue, workflowId: `${taskQueue}-${i}`, args: [ACTIVITIES_PER_ORDER] });
+        });
+        return ((await waitClosed(client, `WorkflowType = 'ceilingWorkflow' AND TaskQueue = '${taskQueue}'`, N)) - t0) / 1000;
+      });
+      const used = process.cpuUsage(cpuBefore);
+      await nativeConnection.close();
+      return { seconds, temporal: cpuSeconds(stack.child('temporal').pid) - temporalCpuBefore, clientAndWorker: (used.user + used.system) / 1e6 };
+    };
+    const ceilingBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./ceiling/workflows'), logger: new DefaultLogger('WARN') });
+    const ceilingBefore = await measureCeiling('before');
 
     // 2. The service: N new orders through the API, until all are COMPLETED.
     const services = ['temporal', 'sandbox', 'worker', 'api'] as const;
@@ -126,7 +132,15 @@ async function main() {
     const serviceSeconds = (done - t0) / 1000;
     const cpuOrders = cpu();
 
+    const ceilingAfter = await measureCeiling('after');
+    const ceiling = {
+      seconds: (ceilingBefore.seconds + ceilingAfter.seconds) / 2,
+      temporal: (ceilingBefore.temporal + ceilingAfter.temporal) / 2,
+      clientAndWorker: (ceilingBefore.clientAndWorker + ceilingAfter.clientAndWorker) / 2,
+    };
+
     // 3. D duplicates of each order (they find the finished run): their latency and CPU.
+    const cpuBeforeDuplicates = cpu();
     const dupLatencies: number[] = [];
     await mapLimit(Array.from({ length: N * D }), C, async (_, j) => {
       const { status, ms } = await postOrder(stack.urls.api, order(j % N, run));
@@ -136,7 +150,7 @@ async function main() {
     const cpuDuplicates = cpu();
     const spent = (from: Record<string, number>, to: Record<string, number>) => services.reduce((sum, name) => sum + (to[name] - from[name]), 0);
     const cpuMsPerOrder = (spent(cpuBefore, cpuOrders) * 1000) / N;
-    const cpuMsPerDuplicate = (spent(cpuOrders, cpuDuplicates) * 1000) / (N * D);
+    const cpuMsPerDuplicate = (spent(cpuBeforeDuplicates, cpuDuplicates) * 1000) / (N * D);
 
     const e2e: number[] = [];
     for await (const wf of client.workflow.list({ query: `WorkflowType = 'orderWorkflow'` })) {
@@ -150,6 +164,7 @@ async function main() {
       duplicatesPerOrder: D,
       serviceOrdersPerSec: round(N / serviceSeconds),
       ceilingWorkflowsPerSec: round(N / ceiling.seconds),
+      ceilingBeforeAfterWorkflowsPerSec: [round(N / ceilingBefore.seconds), round(N / ceilingAfter.seconds)],
       ratio: round(ceiling.seconds / serviceSeconds, 2),
       apiNewMs: { p50: round(percentile(newLatencies, 50)), p95: round(percentile(newLatencies, 95)), p99: round(percentile(newLatencies, 99)) },
       apiDuplicateMs: { p50: round(percentile(dupLatencies, 50)), p95: round(percentile(dupLatencies, 95)), p99: round(percentile(dupLatencies, 99)) },
@@ -157,18 +172,19 @@ async function main() {
       cpuMsPerDuplicate: round(cpuMsPerDuplicate),
       duplicateToNewCost: round(cpuMsPerDuplicate / cpuMsPerOrder, 3),
       cpuSecondsByProcess: Object.fromEntries(services.map((name) => [name, round(cpuOrders[name] - cpuBefore[name])])),
-      ceilingCpuSeconds: { temporal: round(ceilingCpuSeconds.temporal), clientAndWorker: round(ceilingCpuSeconds.clientAndWorker) },
+      duplicateCpuSecondsByProcess: Object.fromEntries(services.map((name) => [name, round(cpuDuplicates[name] - cpuBeforeDuplicates[name], 2)])),
+      ceilingCpuSeconds: { temporal: round(ceiling.temporal), clientAndWorker: round(ceiling.clientAndWorker) },
       endToEndMs: { p50: round(percentile(e2e, 50)), p99: round(percentile(e2e, 99)) },
       submitSeconds: round((submittedAt - t0) / 1000),
       peakRssMiB: { worker: peakRssMiB(stack.child('worker').pid), api: peakRssMiB(stack.child('api').pid) },
     };
     console.log(`bench: ${N} orders, concurrency ${C}, ${D} duplicate(s) each`);
     console.log(`  service   ${figures.serviceOrdersPerSec} orders/s (POST -> COMPLETED)`);
-    console.log(`  ceiling   ${figures.ceilingWorkflowsPerSec} workflows/s (${ACTIVITIES_PER_ORDER} no-op activities each, client + worker only)`);
+    console.log(`  ceiling   ${figures.ceilingWorkflowsPerSec} workflows/s (${ACTIVITIES_PER_ORDER} no-op activities each, client + worker only; before/after the service: ${figures.ceilingBeforeAfterWorkflowsPerSec.join(' / ')})`);
     console.log(`  ratio     ${figures.ratio} of the ceiling; ceiling CPU ${JSON.stringify(figures.ceilingCpuSeconds)} s`);
     console.log(`  API new   p50 ${figures.apiNewMs.p50} ms, p95 ${figures.apiNewMs.p95}, p99 ${figures.apiNewMs.p99}`);
     console.log(`  API dup   p50 ${figures.apiDuplicateMs.p50} ms, p95 ${figures.apiDuplicateMs.p95}, p99 ${figures.apiDuplicateMs.p99}`);
-    console.log(`  CPU       ${figures.cpuMsPerOrder} ms per order, ${figures.cpuMsPerDuplicate} ms per duplicate (${figures.duplicateToNewCost} of a new order); orders phase by process ${JSON.stringify(figures.cpuSecondsByProcess)} s`);
+    console.log(`  CPU       ${figures.cpuMsPerOrder} ms per order, ${figures.cpuMsPerDuplicate} ms per duplicate (${figures.duplicateToNewCost} of a new order); orders phase by process ${JSON.stringify(figures.cpuSecondsByProcess)} s, duplicates ${JSON.stringify(figures.duplicateCpuSecondsByProcess)} s`);
     console.log(`  e2e       p50 ${figures.endToEndMs.p50} ms, p99 ${figures.endToEndMs.p99}`);
     console.log(`  peak RSS  worker ${figures.peakRssMiB.worker} MiB, API ${figures.peakRssMiB.api} MiB`);
     console.log(JSON.stringify(figures));
