@@ -51,6 +51,19 @@ function cpuSeconds(pid: number | undefined): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
+/**
+ * Waits (at most 15 s) until the stack has settled: under 5% of a core busy over half a
+ * second, so one phase's leftovers (visibility writes, timers) are not billed to the next.
+ */
+async function settle(pids: number[]): Promise<void> {
+  const busy = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+    const before = busy();
+    await sleep(500);
+    if (busy() - before < 0.025) return;
+  }
+}
+
 /** Peak resident memory (VmHWM) of a process, in MiB. */
 function peakRssMiB(pid: number | undefined): number {
   if (!pid) return NaN;
@@ -111,11 +124,14 @@ async function main() {
       return { seconds, temporal: cpuSeconds(stack.child('temporal').pid) - temporalCpuBefore, clientAndWorker: (used.user + used.system) / 1e6 };
     };
     const ceilingBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./ceiling/workflows'), logger: new DefaultLogger('WARN') });
+    const services = ['temporal', 'sandbox', 'worker', 'api'] as const;
+    const quiet = () => settle(services.map((name) => stack.child(name).pid ?? 0).filter(Boolean));
+    await quiet();
     const ceilingBefore = await measureCeiling('before');
 
     // 2. The service: N new orders through the API, until all are COMPLETED.
-    const services = ['temporal', 'sandbox', 'worker', 'api'] as const;
     const cpu = () => Object.fromEntries(services.map((name) => [name, cpuSeconds(stack.child(name).pid)])) as Record<(typeof services)[number], number>;
+    await quiet();
     const cpuBefore = cpu();
     const newLatencies: number[] = [];
     const sentAt = new Map<string, number>();
@@ -132,6 +148,7 @@ async function main() {
     const serviceSeconds = (done - t0) / 1000;
     const cpuOrders = cpu();
 
+    await quiet();
     const ceilingAfter = await measureCeiling('after');
     const ceiling = {
       seconds: (ceilingBefore.seconds + ceilingAfter.seconds) / 2,
@@ -140,6 +157,7 @@ async function main() {
     };
 
     // 3. D duplicates of each order (they find the finished run): their latency and CPU.
+    await quiet();
     const cpuBeforeDuplicates = cpu();
     const dupLatencies: number[] = [];
     await mapLimit(Array.from({ length: N * D }), C, async (_, j) => {

@@ -19,6 +19,9 @@ describe('worker killed mid-activity', () => {
     // The provider commits although its client is gone: the case that double-charges a naive retry.
     await new Promise((r) => setTimeout(r, 2_500));
     expect((await isolated.client.ledger(order.orderId)).charges).toHaveLength(1);
+    // With no worker up, a conflicting resubmission is still answered: the memo decides.
+    const conflicting = await isolated.client.submit({ ...order, paymentToken: 'tok_other' });
+    expect(conflicting.status).toBe(409);
 
     await setFaults(isolated.stack.urls.payments, {});
     await isolated.stack.child('worker').start();
