@@ -62,6 +62,7 @@ async function settle(pids: number[]): Promise<void> {
     await sleep(500);
     if (busy() - before < 0.025) return;
   }
+  console.warn('bench: the stack did not settle within 15 s; measuring anyway');
 }
 
 /** Peak resident memory (VmHWM) of a process, in MiB. */
@@ -98,8 +99,8 @@ async function main() {
     // 1. Ceiling: the same number of workflows and activities, straight through the client;
     // measured before and after the service (the server gets slower as its database fills,
     // and the machine's speed drifts), and the two averaged.
-    const measureCeiling = async (round: string) => {
-      const taskQueue = `ceiling-${run}-${round}`;
+    const measureCeiling = async (phase: string) => {
+      const taskQueue = `ceiling-${run}-${phase}`;
       const nativeConnection = await NativeConnection.connect({ address: stack.urls.temporal });
       const ceilingWorker = await Worker.create({
         connection: nativeConnection,

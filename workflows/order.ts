@@ -82,7 +82,10 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
     cancelReason ??= 'workflow cancellation requested';
   });
 
-  /** Refunds the charge, if any; returns why it could not, or null. */
+  /**
+   * Refunds the charge, if any; returns why it could not, or null. Called only from the
+   * lifecycle, whose scope is non-cancellable: a compensation always runs to its end.
+   */
   const refund = async (): Promise<string | null> => {
     if (!state.payment) return null;
     const payment = state.payment;

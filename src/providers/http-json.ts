@@ -22,9 +22,8 @@ export async function postIdempotent<T>({ baseUrl, path, idempotencyKey, body, t
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
       body: JSON.stringify(body),
-      // The provider answers in one small chunk: no headers within timeoutMs is a timeout.
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
+      // One limit on the whole call (connect, headers, body), under the activity's own timeout.
+      signal: AbortSignal.timeout(timeoutMs),
     });
     status = response.statusCode;
     text = await response.body.text();

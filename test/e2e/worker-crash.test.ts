@@ -32,4 +32,24 @@ describe('worker killed mid-activity', () => {
     expect(shipments).toHaveLength(1);
     expect((await activityAttempts(workflowId)).chargePayment).toBeGreaterThanOrEqual(2);
   });
+
+  it('a completed order is answered with no worker up: GET, a duplicate and a conflict', async () => {
+    const order = newOrder();
+    await isolated.client.submit(order);
+    const done = await isolated.client.waitForOrder(order.orderId);
+    expect(done.status).toBe('COMPLETED');
+    // Its history's last event carries the final state; no worker needs to replay the run.
+    await isolated.stack.child('worker').kill();
+    try {
+      const got = await isolated.client.api(`/orders/${order.orderId}`);
+      expect(got.status).toBe(200);
+      expect(got.body).toEqual(done);
+      const again = await isolated.client.submit(order);
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual(done);
+      expect((await isolated.client.submit({ ...order, paymentToken: 'tok_other' })).status).toBe(409);
+    } finally {
+      await isolated.stack.child('worker').start();
+    }
+  }, 30_000);
 });

@@ -20,6 +20,10 @@ import { type OrderSummary, type OrderView, temporalUiLink } from './order-view'
 
 type OrderHandle = WorkflowHandle<typeof orderWorkflow>;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+interface Outcome {
+  closed: boolean;
+  result?: OrderState;
+}
 const GRPC_NOT_FOUND = 5;
 const { EventType } = temporal.api.enums.v1;
 const CLOSE_EVENT_TYPES: ReadonlySet<temporal.api.enums.v1.EventType> = new Set([
@@ -28,7 +32,6 @@ const CLOSE_EVENT_TYPES: ReadonlySet<temporal.api.enums.v1.EventType> = new Set(
   EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT,
   EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
   EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
-  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
 ]);
 
 @Injectable()
@@ -65,17 +68,19 @@ export class OrdersService {
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       const handle = this.handle(order.orderId);
-      // A finished run's result carries the fingerprint; for a running one (or a run from
-      // before the result had it) the memo decides, so a conflict is answered without a worker.
-      const finished = await this.finishedState(handle);
-      const submitted = finished?.fingerprint ?? memoOf(await this.describe(handle)).fingerprint;
+      const outcome = await this.outcome(handle);
+      // A completed run's result carries the fingerprint. Otherwise (running, ended by an
+      // operator, or completed before results carried it) the memo decides, before any
+      // worker is asked: a conflict is answered at once, with or without a worker up.
+      const description = outcome.result?.fingerprint ? undefined : await this.describe(handle);
+      const submitted = outcome.result?.fingerprint ?? memoOf(description).fingerprint;
       if (submitted !== memo.fingerprint) {
         throw new ConflictException({
           detail: `order ${order.orderId} was already submitted with a different body; nothing was started`,
           workflowId,
         });
       }
-      return { created: false, view: this.toView(workflowId, finished ?? (await handle.query(getOrderQuery))) };
+      return { created: false, view: this.toView(workflowId, await this.stateAfter(handle, outcome, description)) };
     }
   }
 
@@ -121,7 +126,7 @@ export class OrdersService {
         status: (attributes.get(ORDER_STATUS) as OrderState['status'] | undefined) ?? null,
         totalCents: attributes.get(ORDER_TOTAL_CENTS) ?? null,
         workflowId: run.workflowId,
-        createdAt: run.startTime.toISOString(),
+        createdAt: memoOf(run).receivedAt ?? run.startTime.toISOString(),
         closedAt: run.closeTime?.toISOString() ?? null,
         links: { temporalUi: this.uiLink(run.workflowId) },
       });
@@ -147,22 +152,26 @@ export class OrdersService {
     return new NotFoundException({ detail: `no order ${orderIdOf(handle.workflowId)}` });
   }
 
-  /** The order's state now: from its close event once finished, else from its query. */
+  /** The order's state now: a completed order's from its result, else from the worker. */
   private async currentState(handle: OrderHandle): Promise<OrderState> {
-    return (await this.finishedState(handle)) ?? handle.query(getOrderQuery);
+    return this.stateAfter(handle, await this.outcome(handle));
+  }
+
+  private async stateAfter(handle: OrderHandle, { closed, result }: Outcome, known?: WorkflowExecutionDescription): Promise<OrderState> {
+    if (result) return result;
+    if (!closed) return handle.query(getOrderQuery);
+    return this.endedOutsideLifecycle(handle, known ?? (await this.describe(handle)));
   }
 
   /**
-   * A finished order's state, or undefined while it runs (then its query answers). One call
-   * for the common case (duplicates and GETs are most of the traffic): the close event
-   * carries the workflow's result.
+   * Whether the run has closed and, if it completed, its result. One call for the common
+   * case (duplicates and GETs are most of the traffic): the close event carries the result.
    */
-  private async finishedState(handle: OrderHandle): Promise<OrderState | undefined> {
+  private async outcome(handle: OrderHandle): Promise<Outcome> {
     const closeEvent = await this.closeEvent(handle);
-    if (!closeEvent) return undefined;
-    const completed = closeEvent.workflowExecutionCompletedEventAttributes;
-    if (completed) return decodeFromPayloadsAtIndex<OrderState>(this.temporal.options.loadedDataConverter, 0, completed.result?.payloads);
-    return this.endedOutsideLifecycle(handle, await this.describe(handle));
+    const completed = closeEvent?.workflowExecutionCompletedEventAttributes;
+    if (!completed) return { closed: Boolean(closeEvent) };
+    return { closed: true, result: await decodeFromPayloadsAtIndex<OrderState>(this.temporal.options.loadedDataConverter, 0, completed.result?.payloads) };
   }
 
   /**
@@ -204,7 +213,7 @@ export class OrdersService {
       payment: null,
       shipment: null,
       failureReason,
-      createdAt: description.startTime.toISOString(),
+      createdAt: memoOf(description).receivedAt ?? description.startTime.toISOString(),
       updatedAt: (description.closeTime ?? description.startTime).toISOString(),
       fingerprint: memoOf(description).fingerprint ?? null,
     };
@@ -219,7 +228,8 @@ export class OrdersService {
   }
 }
 
-const memoOf = (description: WorkflowExecutionDescription) => (description.memo ?? {}) as Partial<OrderMemo>;
+/** The memo the API stored when it started the run (see OrderMemo), from a description or a listing. */
+const memoOf = (run?: { memo?: Record<string, unknown> }) => (run?.memo ?? {}) as Partial<OrderMemo>;
 
 function orderSummary(order: Order): string {
   const total = (orderTotalCents(order) / 100).toFixed(2);
