@@ -19,7 +19,7 @@ import {
 import type { OrderActivities } from '../activities';
 import type { Order } from '../src/shared/order-schema';
 import { idempotencyKey } from '../src/shared/idempotency-keys';
-import { type OrderMemo, type OrderState, type OrderStatus, initialOrderState, isTerminal } from '../src/shared/order-state';
+import { type OrderState, type OrderStatus, initialOrderState, isTerminal, orderMemo } from '../src/shared/order-state';
 import { ORDER_STATUS } from '../src/shared/search-attributes';
 import { FAILURE_TYPES } from '../src/shared/failure-types';
 
@@ -47,8 +47,8 @@ const { assessRisk, chargePayment, refundPayment, createShipment } = proxyActivi
 export async function orderWorkflow(order: Order): Promise<OrderState> {
   // Runs started without the API's memo (tests, the CLI, runs from before the memo held
   // receivedAt) fall back to the start time and no fingerprint.
-  const memo = workflowInfo().memo as Partial<OrderMemo> | undefined;
-  const state = initialOrderState(order, memo?.receivedAt ?? workflowInfo().startTime.toISOString(), memo?.fingerprint ?? null);
+  const memo = orderMemo(workflowInfo().memo);
+  const state = initialOrderState(order, memo.receivedAt ?? workflowInfo().startTime.toISOString(), memo.fingerprint ?? null);
   let cancelReason: string | null = null;
   let shippingStarted = false;
 

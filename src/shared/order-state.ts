@@ -44,6 +44,9 @@ export interface OrderMemo {
   receivedAt: string;
 }
 
+/** A run's memo read as OrderMemo; runs not started by the API may lack any of it. */
+export const orderMemo = (memo: Record<string, unknown> | undefined): Partial<OrderMemo> => memo ?? {};
+
 export function orderTotalCents(order: Pick<Order, 'items'>): number {
   return order.items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0);
 }

@@ -12,7 +12,7 @@ import { temporal } from '@temporalio/proto';
 import { cancelOrderUpdate, getOrderQuery, orderWorkflow } from '../../../workflows/order';
 import { fingerprint } from '../../shared/fingerprint';
 import type { ListOrdersQuery, Order } from '../../shared/order-schema';
-import { type OrderMemo, type OrderState, initialOrderState, orderTotalCents } from '../../shared/order-state';
+import { type OrderMemo, type OrderState, initialOrderState, orderMemo, orderTotalCents } from '../../shared/order-state';
 import { CUSTOMER_ID, ORDER_STATUS, ORDER_TOTAL_CENTS } from '../../shared/search-attributes';
 import { TemporalClient } from '../temporal.module';
 import { orderIdOf, workflowIdFor } from '../../shared/workflow-ids';
@@ -63,7 +63,7 @@ export class OrdersService {
         workflowIdConflictPolicy: 'FAIL',
       });
       // The run was just accepted: its state is the initial one, which the workflow builds
-      // from the same memo; no need to ask Temporal or the worker.
+      // from the same memo; no further call to Temporal or the worker.
       return { created: true, view: this.toView(workflowId, initialOrderState(order, memo.receivedAt, memo.fingerprint)) };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -73,7 +73,7 @@ export class OrdersService {
       // operator, or completed before results carried it) the memo decides, before any
       // worker is asked: a conflict is answered at once, with or without a worker up.
       const description = outcome.result?.fingerprint ? undefined : await this.describe(handle);
-      const submitted = outcome.result?.fingerprint ?? memoOf(description).fingerprint;
+      const submitted = outcome.result?.fingerprint ?? orderMemo(description?.memo).fingerprint;
       if (submitted !== memo.fingerprint) {
         throw new ConflictException({
           detail: `order ${order.orderId} was already submitted with a different body; nothing was started`,
@@ -126,7 +126,7 @@ export class OrdersService {
         status: (attributes.get(ORDER_STATUS) as OrderState['status'] | undefined) ?? null,
         totalCents: attributes.get(ORDER_TOTAL_CENTS) ?? null,
         workflowId: run.workflowId,
-        createdAt: memoOf(run).receivedAt ?? run.startTime.toISOString(),
+        createdAt: orderMemo(run.memo).receivedAt ?? run.startTime.toISOString(),
         closedAt: run.closeTime?.toISOString() ?? null,
         links: { temporalUi: this.uiLink(run.workflowId) },
       });
@@ -213,9 +213,9 @@ export class OrdersService {
       payment: null,
       shipment: null,
       failureReason,
-      createdAt: memoOf(description).receivedAt ?? description.startTime.toISOString(),
+      createdAt: orderMemo(description.memo).receivedAt ?? description.startTime.toISOString(),
       updatedAt: (description.closeTime ?? description.startTime).toISOString(),
-      fingerprint: memoOf(description).fingerprint ?? null,
+      fingerprint: orderMemo(description.memo).fingerprint ?? null,
     };
   }
 
@@ -227,9 +227,6 @@ export class OrdersService {
     return temporalUiLink(this.temporal.config.uiUrl, this.temporal.config.namespace, workflowId);
   }
 }
-
-/** The memo the API stored when it started the run (see OrderMemo), from a description or a listing. */
-const memoOf = (run?: { memo?: Record<string, unknown> }) => (run?.memo ?? {}) as Partial<OrderMemo>;
 
 function orderSummary(order: Order): string {
   const total = (orderTotalCents(order) / 100).toFixed(2);
