@@ -1,23 +1,18 @@
 // The exactly-once audit: reconciles every order's final state in Temporal with the
 // sandbox ledgers. `npm run audit` runs it against a running stack; the chaos run calls
 // `audit()` with the orders it submitted.
-import { Client, Connection, type WorkflowExecutionInfo } from '@temporalio/client';
-import { orderIdOf, workflowIdFor } from '../src/shared/workflow-ids';
+import { Client, Connection } from '@temporalio/client';
 import { parseArgs } from 'node:util';
+import { byOrder, isStandingCharge, isStandingShipment, readLedgers } from '../src/reconcile/ledgers';
+import { type KnownOrder, ordersInTemporal } from '../src/reconcile/orders';
+import { findImbalances } from '../src/reconcile/reconcile';
 import { isTerminal, type OrderStatus } from '../src/shared/order-state';
-import { ORDER_STATUS, ORDER_TOTAL_CENTS } from '../src/shared/search-attributes';
 
 export interface AuditTargets {
   temporalAddress: string;
   namespace: string;
   paymentsUrl: string;
   shippingUrl: string;
-}
-
-interface Row {
-  orderId: string;
-  amountCents: number;
-  chargeId?: string;
 }
 
 export interface AuditReport {
@@ -32,6 +27,8 @@ export interface AuditReport {
   wrongAmounts: number;
   refundsNotMatchingCompensations: number;
   shipmentsForUnshippedOrders: number;
+  shipmentsOfRefundedOrders: number;
+  refundsOfShippedOrders: number;
   statuses: Partial<Record<OrderStatus, number>>;
 }
 
@@ -45,20 +42,14 @@ export const VIOLATIONS = [
   'wrongAmounts',
   'refundsNotMatchingCompensations',
   'shipmentsForUnshippedOrders',
+  'shipmentsOfRefundedOrders',
+  'refundsOfShippedOrders',
 ] as const;
 
 // Where money was taken and must stay taken, and where it must have been given back.
 const KEEPS_CHARGE: ReadonlySet<OrderStatus> = new Set(['PAID', 'SHIPPED', 'COMPLETED']);
 const REFUNDS_CHARGE: ReadonlySet<OrderStatus> = new Set(['CANCELLED', 'FAILED']);
 const SHIPS: ReadonlySet<OrderStatus> = new Set(['SHIPPED', 'COMPLETED']);
-
-async function ledger(base: string, path: string): Promise<Row[]> {
-  const response = await fetch(`${base}${path}`);
-  if (!response.ok) throw new Error(`GET ${base}${path} answered ${response.status}`);
-  return ((await response.json()) as { data: Row[] }).data;
-}
-
-const countBy = (rows: Row[]) => rows.reduce((m, r) => m.set(r.orderId, [...(m.get(r.orderId) ?? []), r]), new Map<string, Row[]>());
 
 /**
  * @param submitted orders a client was told were accepted (202/200); those Temporal does
@@ -67,34 +58,18 @@ const countBy = (rows: Row[]) => rows.reduce((m, r) => m.set(r.orderId, [...(m.g
  */
 export async function audit(targets: AuditTargets, submitted?: string[]): Promise<AuditReport> {
   const connection = await Connection.connect({ address: targets.temporalAddress });
-  const orders = new Map<string, { status: OrderStatus; totalCents: number; closed: boolean }>();
+  let orders: Map<string, KnownOrder>;
   try {
-    const client = new Client({ connection, namespace: targets.namespace });
-    const toOrder = (run: Pick<WorkflowExecutionInfo, 'typedSearchAttributes' | 'status'>) => ({
-      status: run.typedSearchAttributes.get(ORDER_STATUS) as OrderStatus,
-      totalCents: run.typedSearchAttributes.get(ORDER_TOTAL_CENTS) ?? 0,
-      closed: run.status.name !== 'RUNNING',
-    });
-    for await (const run of client.workflow.list({ query: `WorkflowType = 'orderWorkflow'` })) {
-      orders.set(orderIdOf(run.workflowId), toOrder(run));
-    }
-    // Visibility lags behind (more so after a server restart): ask the run itself before
-    // calling an order unfinished.
-    for (const [orderId, order] of orders) {
-      if (!order.closed || !isTerminal(order.status)) orders.set(orderId, toOrder(await client.workflow.getHandle(workflowIdFor(orderId)).describe()));
-    }
+    orders = await ordersInTemporal(new Client({ connection, namespace: targets.namespace }));
   } finally {
     await connection.close();
   }
-
-  const [charges, refunds, shipments] = await Promise.all([
-    ledger(targets.paymentsUrl, '/v1/charges'),
-    ledger(targets.paymentsUrl, '/v1/refunds'),
-    ledger(targets.shippingUrl, '/v1/shipments'),
-  ]);
-  const chargesBy = countBy(charges);
-  const refundsBy = countBy(refunds);
-  const shipmentsBy = countBy(shipments);
+  const ledgers = await readLedgers(targets.paymentsUrl, targets.shippingUrl);
+  const chargesBy = byOrder(ledgers.charges);
+  const refundsBy = byOrder(ledgers.refunds);
+  const shipmentsBy = byOrder(ledgers.shipments);
+  const imbalances = findImbalances(orders, ledgers);
+  const imbalanced = (kind: string) => imbalances.filter((f) => f.kind === kind).length;
 
   const report: AuditReport = {
     ordersSubmitted: submitted?.length ?? null,
@@ -108,6 +83,8 @@ export async function audit(targets: AuditTargets, submitted?: string[]): Promis
     wrongAmounts: 0,
     refundsNotMatchingCompensations: 0,
     shipmentsForUnshippedOrders: 0,
+    shipmentsOfRefundedOrders: imbalanced('shipmentOfRefundedOrder'),
+    refundsOfShippedOrders: imbalanced('refundOfShippedOrder'),
     statuses: {},
   };
   for (const [orderId, order] of orders) {
@@ -118,6 +95,16 @@ export async function audit(targets: AuditTargets, submitted?: string[]): Promis
     const orderRefunds = refundsBy.get(orderId) ?? [];
     if (orderCharges.length > 1) report.doubleCharges++;
     if ((shipmentsBy.get(orderId) ?? []).length > 1) report.doubleShipments++;
+    if (order.status === 'NEEDS_REVIEW' || order.endedOutsideLifecycle) {
+      // Stopped because the ledger contradicted the order (another amount, another address),
+      // or by an operator: whatever stands stays, but money taken goes with goods shipped
+      // (reconcile --fix refunds a charge left alone).
+      const chargeStands = orderCharges.some(isStandingCharge);
+      const shipmentStands = (shipmentsBy.get(orderId) ?? []).some(isStandingShipment);
+      if (chargeStands && !shipmentStands) report.chargesWithoutPaidOrder++;
+      if (shipmentStands && !chargeStands) report.shipmentsForUnshippedOrders++;
+      continue;
+    }
     if (orderCharges.some((c) => c.amountCents !== order.totalCents)) report.wrongAmounts++;
     if (!terminal) continue; // in flight: its effects are not final yet
     if (orderCharges.length > 0 && !KEEPS_CHARGE.has(order.status) && !REFUNDS_CHARGE.has(order.status)) report.chargesWithoutPaidOrder++;

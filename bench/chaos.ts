@@ -4,12 +4,21 @@
 // During one run it submits every order several times from concurrent clients (some with a
 // conflicting body), turns on every sandbox fault, SIGKILLs and restarts the worker,
 // restarts the Temporal dev server (state kept in its SQLite file), declines, rejects and
-// cancels some orders; then waits for all accepted orders to end and audits.
+// cancels some orders; then waits for all accepted orders to end. Then, with faults on
+// again and provider keys expiring after a few seconds, Temporal forgets some orders and
+// they are submitted again (same body, another address, another amount), operators reset
+// some runs to their first workflow task and terminate one between its charge and its
+// refund; `reconcile --fix` settles what that left open, and the audit reads the books.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Order } from '../src/shared/order-schema';
+import { Client, Connection } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { reconcile } from '../src/reconcile/main';
 import { isTerminal } from '../src/shared/order-state';
+import { workflowIdFor } from '../src/shared/workflow-ids';
 import { type Stack, startScratchStack } from '../src/stack/stack';
+import { forgetWorkflow } from '../src/temporal/forget-workflow';
 import { audit, printReport } from './audit';
 import { mapLimit } from './map-limit';
 
@@ -22,6 +31,9 @@ const { values: opts } = parseArgs({
     concurrency: { type: 'string', default: '40' },
     'deadline-s': { type: 'string', default: '900' },
     seed: { type: 'string', default: '1' },
+    forget: { type: 'string', default: '0.05' },
+    resets: { type: 'string', default: '0.02' },
+    'key-ttl-s': { type: 'string', default: '2' },
   },
 });
 const N = Number(opts.orders);
@@ -30,6 +42,8 @@ const KILLS = Number(opts['worker-kills']);
 const RESTARTS = Number(opts['server-restarts']);
 const CONCURRENCY = Number(opts.concurrency);
 const DEADLINE = Date.now() + Number(opts['deadline-s']) * 1000;
+const FORGET = Math.max(1, Math.round(N * Number(opts.forget)));
+const RESETS = Math.max(1, Math.round(N * Number(opts.resets)));
 
 // A small seeded generator, so a run's mix of orders can be repeated.
 let seed = Number(opts.seed) >>> 0 || 1;
@@ -87,8 +101,11 @@ async function setFaults(stack: Stack, faults: object) {
 
 async function main() {
   const started = Date.now();
-  const { stack, dispose } = await startScratchStack('chaos');
-  const counts = { posts: 0, accepted202: 0, replayed200: 0, conflicts409: 0, unanswered: 0, cancels: 0, workerKills: 0, serverRestarts: 0 };
+  const { stack, dispose } = await startScratchStack('chaos', { IDEMPOTENCY_KEY_TTL_S: opts['key-ttl-s'] });
+  const counts = {
+    posts: 0, accepted202: 0, replayed200: 0, conflicts409: 0, unanswered: 0, cancels: 0, workerKills: 0, serverRestarts: 0,
+    forgottenResubmitted: 0, resets: 0, terminated: 0, reconcileFixed: 0,
+  };
   const accepted = new Set<string>();
   try {
     console.log(`chaos: ${N} orders x ${K} submissions, ${KILLS} worker kills, ${RESTARTS} server restarts`);
@@ -152,15 +169,17 @@ async function main() {
     console.log(`chaos: submitted in ${((Date.now() - started) / 1000).toFixed(0)} s; faults off, waiting for every order to end`);
     await setFaults(stack, {});
 
-    const pending = new Set(accepted);
-    while (pending.size > 0 && Date.now() < DEADLINE) {
-      await mapLimit([...pending], 20, async (orderId) => {
-        const response = await fetch(`${stack.urls.api}/orders/${orderId}`).catch(() => undefined);
-        const view = response?.ok ? ((await response.json()) as { status: string }) : undefined;
-        if (view && isTerminal(view.status as never)) pending.delete(orderId);
-      });
-      if (pending.size > 0) await sleep(1_000);
+    await waitUntilEnded(stack, accepted);
+
+    const connection = await Connection.connect({ address: stack.urls.temporal });
+    try {
+      await operatorsAndForgetting(stack, new Client({ connection }), plans, accepted, counts);
+    } finally {
+      await connection.close();
     }
+    const settled = await reconcile({ fix: true, env: { ...process.env, ...stack.env }, print: () => {} });
+    counts.reconcileFixed = settled.fixed;
+    console.log(`chaos: reconcile --fix settled ${settled.fixed}, ${settled.open} open`);
 
     const report = await audit(
       { temporalAddress: stack.urls.temporal, namespace: 'default', paymentsUrl: stack.urls.payments, shippingUrl: stack.urls.shipping },
@@ -172,6 +191,70 @@ async function main() {
   } finally {
     await dispose();
   }
+}
+
+/** Polls the order views until every order has ended, or the deadline. */
+async function waitUntilEnded(stack: Stack, orderIds: Iterable<string>): Promise<void> {
+  const pending = new Set(orderIds);
+  while (pending.size > 0 && Date.now() < DEADLINE) {
+    await mapLimit([...pending], 20, async (orderId) => {
+      const response = await fetch(`${stack.urls.api}/orders/${orderId}`).catch(() => undefined);
+      const view = response?.ok ? ((await response.json()) as { status: string }) : undefined;
+      if (view && isTerminal(view.status as never)) pending.delete(orderId);
+    });
+    if (pending.size > 0) await sleep(1_000);
+  }
+}
+
+/**
+ * Phase two, on ended orders, with faults on again: Temporal forgets some (as retention
+ * does) and they are submitted again, some runs are reset to their first workflow task,
+ * one new order is terminated once charged.
+ */
+async function operatorsAndForgetting(stack: Stack, client: Client, plans: Plan[], accepted: Set<string>, counts: Record<string, number>) {
+  await setFaults(stack, FAULTS);
+  const ended = plans.filter((p) => accepted.has(p.order.orderId));
+  const forgotten = ended.slice(0, FORGET);
+  const reset = ended.slice(FORGET, FORGET + RESETS);
+  console.log(`chaos: forgetting and resubmitting ${forgotten.length} orders, resetting ${reset.length}, terminating 1`);
+  const variants = [
+    (o: Order) => o,
+    (o: Order) => ({ ...o, shippingAddress: { ...o.shippingAddress, line1: '2 Other St' } }),
+    (o: Order) => ({ ...o, items: [{ ...o.items[0], quantity: o.items[0].quantity + 1 }] }),
+  ];
+  await Promise.all([
+    mapLimit(forgotten, 10, async ({ order }, i) => {
+      await forgetWorkflow(client, workflowIdFor(order.orderId));
+      await post(`${stack.urls.api}/orders`, variants[i % variants.length](order));
+      counts.forgottenResubmitted++;
+    }),
+    mapLimit(reset, 5, async ({ order }) => {
+      const handle = client.workflow.getHandle(workflowIdFor(order.orderId));
+      const events = (await handle.fetchHistory()).events ?? [];
+      const firstTask = events.find((e) => e.workflowTaskCompletedEventAttributes)!.eventId;
+      await client.workflowService.resetWorkflowExecution({
+        namespace: 'default', workflowExecution: { workflowId: handle.workflowId }, reason: 'chaos', workflowTaskFinishEventId: firstTask, requestId: randomUUID(),
+      });
+      counts.resets++;
+    }),
+    terminateOnceCharged(stack, client, accepted).then(() => counts.terminated++),
+  ]);
+  await setFaults(stack, {});
+  await waitUntilEnded(stack, [...forgotten, ...reset].map((p) => p.order.orderId));
+}
+
+/** A new order, terminated by an operator as soon as it is charged: its books stay open. */
+async function terminateOnceCharged(stack: Stack, client: Client, accepted: Set<string>) {
+  const order = { ...plan(N).order, orderId: `chaos-${opts.seed}-terminated` };
+  await post(`${stack.urls.api}/orders`, order);
+  accepted.add(order.orderId);
+  while (Date.now() < DEADLINE) {
+    const response = await fetch(`${stack.urls.api}/orders/${order.orderId}`).catch(() => undefined);
+    const view = response?.ok ? ((await response.json()) as { status: string; payment: unknown }) : undefined;
+    if (view?.payment) break;
+    await sleep(20);
+  }
+  await client.workflow.getHandle(workflowIdFor(order.orderId)).terminate('chaos: operator terminates a charged order');
 }
 
 main().catch((err) => {

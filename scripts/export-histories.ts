@@ -11,6 +11,7 @@ import { isTerminal } from '../src/shared/order-state';
 import { type Stack, projectRoot, startScratchStack } from '../src/stack/stack';
 import { temporalCli } from '../src/stack/temporal-cli';
 import { workflowIdFor } from '../src/shared/workflow-ids';
+import { forgetWorkflow } from '../src/temporal/forget-workflow';
 
 type Urls = Stack['urls'];
 
@@ -22,6 +23,11 @@ interface Scenario {
   paymentFaults?: object;
   /** Runs after the submission, e.g. to cancel. */
   drive?: (urls: Urls, client: Client, orderId: string) => Promise<void>;
+  /**
+   * Submits the order first with these changes and lets it end, then forgets its workflow
+   * (as retention does): the recorded run is the resubmission, meeting the old effects.
+   */
+  forgottenBefore?: { order?: Partial<Order>; drive?: Scenario['drive'] };
 }
 
 const setFaults = (base: string, faults: object) =>
@@ -49,10 +55,7 @@ const scenarios: Scenario[] = [
     path: 'cancelled-by-api-while-charging',
     expect: 'CANCELLED',
     paymentFaults: { latencyMs: 1_500 },
-    drive: async (urls, _client, orderId) => {
-      await sleep(300);
-      await fetch(`${urls.api}/orders/${orderId}/cancel`, { method: 'POST' });
-    },
+    drive: cancelWhileCharging,
   },
   {
     path: 'cancelled-in-temporal-while-charging',
@@ -63,7 +66,29 @@ const scenarios: Scenario[] = [
       await client.workflow.getHandle(workflowIdFor(orderId)).cancel();
     },
   },
+  {
+    path: 'forgotten-completed-adopted',
+    expect: 'COMPLETED',
+    forgottenBefore: {},
+  },
+  {
+    path: 'forgotten-cancelled-unwound-before',
+    expect: 'CANCELLED',
+    paymentFaults: { latencyMs: 1_500 },
+    forgottenBefore: { drive: cancelWhileCharging },
+  },
+  {
+    path: 'forgotten-shipped-elsewhere-needs-review',
+    expect: 'NEEDS_REVIEW',
+    order: { shippingAddress: { name: 'Ada', line1: '2 Other St', city: 'Berlin', postalCode: '10115', country: 'DE' } },
+    forgottenBefore: { order: {} },
+  },
 ];
+
+async function cancelWhileCharging(urls: Urls, _client: Client, orderId: string): Promise<void> {
+  await sleep(300);
+  await fetch(`${urls.api}/orders/${orderId}/cancel`, { method: 'POST' });
+}
 
 function order(path: string, tag: string, overrides: Partial<Order> = {}): Order {
   return {
@@ -95,14 +120,22 @@ async function main() {
   const connection = await Connection.connect({ address: stack.urls.temporal });
   const client = new Client({ connection });
   try {
-    for (const scenario of scenarios) {
-      const body = order(scenario.path, tag, scenario.order);
+    const run = async (scenario: Scenario, body: Order, drive: Scenario['drive']) => {
       await setFaults(stack.urls.payments, scenario.paymentFaults ?? {});
       const response = await fetch(`${stack.urls.api}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       if (response.status !== 202) throw new Error(`${scenario.path}: POST /orders answered ${response.status}`);
-      await scenario.drive?.(stack.urls, client, body.orderId);
+      await drive?.(stack.urls, client, body.orderId);
       const status = await waitTerminal(stack.urls.api, body.orderId);
       await setFaults(stack.urls.payments, {});
+      return status;
+    };
+    for (const scenario of scenarios) {
+      const body = order(scenario.path, tag, scenario.order);
+      if (scenario.forgottenBefore) {
+        await run(scenario, order(scenario.path, tag, scenario.forgottenBefore.order), scenario.forgottenBefore.drive);
+        await forgetWorkflow(client, workflowIdFor(body.orderId));
+      }
+      const status = await run(scenario, body, scenario.drive);
       if (status !== scenario.expect) throw new Error(`${scenario.path}: ended ${status}, expected ${scenario.expect}`);
       // The format of `temporal workflow show --output json`, which historyFromJSON reads.
       const json = execFileSync(temporalCli(projectRoot()), ['workflow', 'show', '--address', stack.urls.temporal, '--workflow-id', workflowIdFor(body.orderId), '--output', 'json']);

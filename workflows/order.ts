@@ -83,27 +83,39 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
   });
 
   /**
-   * Refunds the charge, if any; returns why it could not, or null. Called only from the
-   * lifecycle, whose scope is non-cancellable: a compensation always runs to its end.
+   * Refunds the charge, if any. On a final refusal ends the order (NEEDS_REVIEW when the
+   * ledger contradicts the refund, e.g. a shipment stands; else FAILED with the charge kept
+   * in its view, for a person to settle) and returns false. Called only from the lifecycle,
+   * whose scope is non-cancellable: a compensation always runs to its end.
    */
-  const refund = async (): Promise<string | null> => {
-    if (!state.payment) return null;
+  const refund = async (context: string): Promise<boolean> => {
+    if (!state.payment) return true;
     const payment = state.payment;
     try {
       const { refundId } = await refundPayment.executeWithOptions({ summary: `Refund ${state.totalCents} ${state.currency}` }, [
-        { idempotencyKey: idempotencyKey(order.orderId, 'refund'), chargeId: payment.chargeId, amountCents: state.totalCents },
+        {
+          idempotencyKey: idempotencyKey(order.orderId, 'refund'),
+          orderId: order.orderId,
+          chargeId: payment.chargeId,
+          amountCents: state.totalCents,
+        },
       ]);
       state.payment = { ...payment, refundId };
-      return null;
+      return true;
     } catch (err) {
-      // Only a final refusal gets here (transient failures are retried without limit): the
-      // order ends FAILED with the charge kept in its view, for a person to settle.
+      // Only a final refusal gets here (transient failures are retried without limit).
       log.error('Refund refused', { reason: failureMessage(err) });
-      return `refund of ${payment.chargeId} refused: ${failureMessage(err)}`;
+      const status = failureType(err) === FAILURE_TYPES.needsReview ? 'NEEDS_REVIEW' : 'FAILED';
+      setStatus(status, `${context}, but the refund of ${payment.chargeId} was refused: ${failureMessage(err)}`);
+      return false;
     }
   };
 
   const lifecycle = async (): Promise<void> => {
+    // Added after v2: the activities check the providers' ledgers, and a shipping step that
+    // ends in NEEDS_REVIEW or finds the charge refunded is no longer compensated. Runs
+    // started before keep compensating every shipping failure (test/histories/v2-*).
+    const ledgerIsTruth = patched('ledger-is-truth');
     // Added after v1: runs started before this change have no marker and skip the check
     // on replay (see test/histories/v1-*). Remove the branch with deprecatePatch() once no
     // v1 run can still be open (namespace retention after the deploy).
@@ -123,7 +135,7 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
     if (cancelReason) return setStatus('CANCELLED', cancelReason);
 
     try {
-      const { chargeId } = await chargePayment.executeWithOptions({ summary: `Charge ${state.totalCents} ${state.currency}` }, [
+      const charge = await chargePayment.executeWithOptions({ summary: `Charge ${state.totalCents} ${state.currency}` }, [
         {
           idempotencyKey: idempotencyKey(order.orderId, 'charge'),
           orderId: order.orderId,
@@ -132,17 +144,21 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
           paymentToken: order.paymentToken,
         },
       ]);
-      state.payment = { chargeId };
+      state.payment = { chargeId: charge.chargeId };
+      // The ledger shows this order's charge refunded: an earlier run (forgotten since, or
+      // reset) unwound it. Nothing is charged or shipped again.
+      if (charge.refunded) return setStatus('CANCELLED', `this order was unwound before: charge ${charge.chargeId} is refunded; nothing charged or shipped again`);
       setStatus('PAID');
     } catch (err) {
       const reason = failureMessage(err);
       if (failureType(err) === FAILURE_TYPES.paymentDeclined) return setStatus('PAYMENT_DECLINED', reason);
+      if (failureType(err) === FAILURE_TYPES.needsReview) return setStatus('NEEDS_REVIEW', `payment: ${reason}`);
       return setStatus('FAILED', `payment failed: ${reason}`);
     }
 
     if (cancelReason) {
-      const refundFailure = await refund();
-      return refundFailure ? setStatus('FAILED', `cancelled (${cancelReason}), but ${refundFailure}`) : setStatus('CANCELLED', cancelReason);
+      if (await refund(`cancelled (${cancelReason})`)) setStatus('CANCELLED', cancelReason);
+      return;
     }
 
     shippingStarted = true;
@@ -151,6 +167,7 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
         {
           idempotencyKey: idempotencyKey(order.orderId, 'shipment'),
           orderId: order.orderId,
+          chargeId: state.payment?.chargeId,
           address: order.shippingAddress,
           items: order.items,
         },
@@ -158,9 +175,13 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
       state.shipment = shipment;
       setStatus('SHIPPED');
     } catch (err) {
-      log.warn('Shipping failed; refunding', { reason: failureMessage(err) });
-      const refundFailure = await refund();
-      return setStatus('FAILED', `shipping failed: ${failureMessage(err)}; ${refundFailure ?? 'payment refunded'}`);
+      const reason = failureMessage(err);
+      if (ledgerIsTruth && failureType(err) === FAILURE_TYPES.needsReview) return setStatus('NEEDS_REVIEW', `shipping: ${reason}`);
+      // Refunded outside this run (an operator, a reconcile): already unwound, nothing to compensate.
+      if (ledgerIsTruth && failureType(err) === FAILURE_TYPES.chargeRefunded) return setStatus('CANCELLED', `unwound outside this run: ${reason}`);
+      log.warn('Shipping failed; refunding', { reason });
+      if (await refund(`shipping failed: ${reason}`)) setStatus('FAILED', `shipping failed: ${reason}; payment refunded`);
+      return;
     }
 
     setStatus('COMPLETED');

@@ -69,7 +69,7 @@ function parse<S extends z.ZodType>(schema: S, text: string, url: URL): z.infer<
 function refusal(method: string, url: URL, status: number, text: string): ProviderError {
   const error = providerError(text);
   const message = `${method} ${url.pathname} answered ${status}: ${error.message}`;
-  return new ProviderError(message, kindOf(status, error.type), { status, type: error.type });
+  return new ProviderError(message, kindOf(status, error.type), { status, type: error.type, reason: error.message });
 }
 
 /** Only the provider's named refusals are final; see FINAL_REFUSALS. */

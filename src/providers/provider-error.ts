@@ -9,8 +9,8 @@ export class ProviderError extends Error {
   constructor(
     message: string,
     readonly kind: 'declined' | 'rejected' | 'key-reused' | 'transient',
-    /** HTTP status and the provider's error type, for logs and metrics. */
-    readonly detail: { status?: number; type?: string } = {},
+    /** HTTP status, the provider's error type and its own words, for logs, metrics and the order's reason. */
+    readonly detail: { status?: number; type?: string; reason?: string } = {},
   ) {
     super(message);
     this.name = 'ProviderError';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { Faults } from './faults';
-import { createProviderApp, errorBody } from './provider-app';
+import { type ProviderOptions, createProviderApp, errorBody } from './provider-app';
 import { newId, openStore } from './store';
 
 // Sandbox payment provider. `paymentToken: "tok_declined"` is refused with 402.
@@ -35,24 +34,28 @@ interface ChargeRow {
   orderId: string;
   amountCents: number;
   currency: string;
-  status: string;
+  status: 'succeeded' | 'refunded';
+  amountRefundedCents: number;
   idempotencyKey: string | null;
   createdAt: string;
 }
 
-export function paymentsApp(dbFile: string, faults: Faults) {
+export function paymentsApp(dbFile: string, options: ProviderOptions = {}) {
   const db = openStore(dbFile, LEDGER);
-  const provider = createProviderApp(db, faults);
+  const provider = createProviderApp(db, options);
 
-  const chargeColumns = `id, order_id AS orderId, amount_cents AS amountCents, currency, status,
-    idempotency_key AS idempotencyKey, created_at AS createdAt`;
+  // A charge's status and refunded amount are live, from its refunds (as Stripe's
+  // `amount_refunded` and `refunded`): a replayed creation answer still says 'succeeded'.
+  const refunded = '(SELECT COALESCE(SUM(r.amount_cents), 0) FROM refunds r WHERE r.charge_id = charges.id)';
+  const chargeColumns = `id, order_id AS orderId, amount_cents AS amountCents, currency,
+    CASE WHEN ${refunded} >= amount_cents THEN 'refunded' ELSE 'succeeded' END AS status,
+    ${refunded} AS amountRefundedCents, idempotency_key AS idempotencyKey, created_at AS createdAt`;
   const refundColumns = `id, charge_id AS chargeId, order_id AS orderId, amount_cents AS amountCents,
     idempotency_key AS idempotencyKey, created_at AS createdAt`;
   const insertCharge = db.prepare(
     `INSERT INTO charges (id, order_id, amount_cents, currency, status, idempotency_key, created_at) VALUES (?, ?, ?, ?, 'succeeded', ?, ?)`,
   );
   const findCharge = db.prepare<[string], ChargeRow>(`SELECT ${chargeColumns} FROM charges WHERE id = ?`);
-  const refundedCents = db.prepare<[string], { total: number }>('SELECT COALESCE(SUM(amount_cents), 0) AS total FROM refunds WHERE charge_id = ?');
   const insertRefund = db.prepare(
     'INSERT INTO refunds (id, charge_id, order_id, amount_cents, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
@@ -64,14 +67,13 @@ export function paymentsApp(dbFile: string, faults: Faults) {
     }
     const id = newId('ch');
     insertCharge.run(id, body.orderId, body.amountCents, body.currency, keyOf(req.headers), new Date().toISOString());
-    const { idempotencyKey: _key, createdAt: _at, ...charge } = findCharge.get(id)!;
-    return { statusCode: 201, body: charge };
+    return { statusCode: 201, body: publicCharge(findCharge.get(id)) };
   });
 
   provider.idempotentPost('/v1/refunds', refundRequest, (body, req) => {
     const charge = findCharge.get(body.chargeId);
     if (!charge) return { statusCode: 404, body: errorBody('resource_missing', `no charge ${body.chargeId}`) };
-    const left = charge.amountCents - refundedCents.get(charge.id)!.total;
+    const left = charge.amountCents - charge.amountRefundedCents;
     if (body.amountCents > left) {
       return { statusCode: 400, body: errorBody('amount_too_large', `refund of ${body.amountCents} exceeds the ${left} left on ${charge.id}`) };
     }
@@ -83,8 +85,16 @@ export function paymentsApp(dbFile: string, faults: Faults) {
   const listCharges = db.prepare(`SELECT ${chargeColumns} FROM charges WHERE (@orderId IS NULL OR order_id = @orderId) ORDER BY created_at`);
   const listRefunds = db.prepare(`SELECT ${refundColumns} FROM refunds WHERE (@orderId IS NULL OR order_id = @orderId) ORDER BY created_at`);
   provider.listByOrder('/v1/charges', (orderId) => listCharges.all({ orderId: orderId ?? null }));
+  provider.getById('/v1/charges', 'charge', (id) => publicCharge(findCharge.get(id)));
   provider.listByOrder('/v1/refunds', (orderId) => listRefunds.all({ orderId: orderId ?? null }));
 
   provider.app.addHook('onClose', async () => db.close());
   return provider.app;
+}
+
+/** A charge as the API answers it: without the audit columns. */
+function publicCharge(row: ChargeRow | undefined) {
+  if (!row) return undefined;
+  const { idempotencyKey: _key, createdAt: _at, ...charge } = row;
+  return charge;
 }

@@ -14,6 +14,7 @@ export interface Outcome {
 
 interface IdempotencyRow {
   request_hash: string;
+  created_at: string;
   state: 'in_flight' | 'done';
   status_code: number | null;
   response: string | null;
@@ -21,7 +22,16 @@ interface IdempotencyRow {
 
 export const errorBody = (type: string, message: string) => ({ error: { type, message } });
 
-export function createProviderApp(db: Db, initialFaults: Faults) {
+export interface ProviderOptions {
+  faults?: Faults;
+  /**
+   * Seconds after which a stored key is forgotten, as real providers do (Stripe: 24 h);
+   * undefined keeps keys forever. A key still in flight never expires.
+   */
+  keyTtlS?: number;
+}
+
+export function createProviderApp(db: Db, { faults: initialFaults = {}, keyTtlS }: ProviderOptions) {
   const app = Fastify({ logger: { level: process.env.LOG_LEVEL ?? 'warn' }, forceCloseConnections: true });
   let faults = initialFaults;
 
@@ -34,7 +44,17 @@ export function createProviderApp(db: Db, initialFaults: Faults) {
   });
   app.get('/health', async () => ({ status: 'ok' }));
 
-  const find = db.prepare<[string], IdempotencyRow>('SELECT request_hash, state, status_code, response FROM idempotency WHERE key = ?');
+  const findKey = db.prepare<[string], IdempotencyRow>('SELECT request_hash, state, status_code, response, created_at FROM idempotency WHERE key = ?');
+  const forget = db.prepare(`DELETE FROM idempotency WHERE key = ? AND state = 'done'`);
+  /** The key's record, unless it has expired (then it is deleted: the key is new again). */
+  const find = (key: string): IdempotencyRow | undefined => {
+    const row = findKey.get(key);
+    if (row?.state === 'done' && keyTtlS !== undefined && Date.parse(row.created_at) + keyTtlS * 1000 <= Date.now()) {
+      forget.run(key);
+      return undefined;
+    }
+    return row;
+  };
   const lock = db.prepare(`INSERT INTO idempotency (key, request_hash, state, created_at) VALUES (?, ?, 'in_flight', ?)`);
   const release = db.prepare(`DELETE FROM idempotency WHERE key = ? AND state = 'in_flight'`);
   const complete = db.prepare(`UPDATE idempotency SET state = 'done', status_code = ?, response = ? WHERE key = ?`);
@@ -62,7 +82,7 @@ export function createProviderApp(db: Db, initialFaults: Faults) {
 
       if (key) {
         const hash = requestHash(req.method, req.url.split('?')[0], parsed.data);
-        const existing = find.get(key);
+        const existing = find(key);
         if (existing && existing.request_hash !== hash) {
           return reply.code(422).send(errorBody('idempotency_error', 'this Idempotency-Key was used with a different request'));
         }
@@ -97,6 +117,15 @@ export function createProviderApp(db: Db, initialFaults: Faults) {
     });
   }
 
+  /** `GET path/:id` answering the resource, or 404 `resource_missing`. */
+  function getById(path: string, what: string, get: (id: string) => unknown): void {
+    app.get(`${path}/:id`, async (req, reply) => {
+      const { id } = req.params as { id: string };
+      const found = get(id);
+      return found ?? reply.code(404).send(errorBody('resource_missing', `no ${what} ${id}`));
+    });
+  }
+
   /** `GET path?orderId=` answering `{ data }` from `list(orderId)`. */
   function listByOrder(path: string, list: (orderId: string | undefined) => unknown[]): void {
     app.get(path, async (req, reply) => {
@@ -106,6 +135,6 @@ export function createProviderApp(db: Db, initialFaults: Faults) {
     });
   }
 
-  return { app, idempotentPost, listByOrder };
+  return { app, idempotentPost, listByOrder, getById };
 }
 

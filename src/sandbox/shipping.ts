@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { Faults } from './faults';
-import { createProviderApp, errorBody } from './provider-app';
+import { type ProviderOptions, createProviderApp, errorBody } from './provider-app';
 import { newId, openStore } from './store';
 
 // Sandbox carrier. An address with postal code "00000" is rejected for good (400).
@@ -31,9 +30,9 @@ interface ShipmentRow {
   cancelledAt: string | null;
 }
 
-export function shippingApp(dbFile: string, faults: Faults) {
+export function shippingApp(dbFile: string, options: ProviderOptions = {}) {
   const db = openStore(dbFile, LEDGER);
-  const provider = createProviderApp(db, faults);
+  const provider = createProviderApp(db, options);
 
   const columns = `id, order_id AS orderId, tracking_number AS trackingNumber, status, address, items,
     idempotency_key AS idempotencyKey, created_at AS createdAt, cancelled_at AS cancelledAt`;
@@ -68,9 +67,12 @@ export function shippingApp(dbFile: string, faults: Faults) {
     return { statusCode: 200, body: view(shipment) };
   });
 
-  provider.listByOrder('/v1/shipments', (orderId) =>
-    list.all({ orderId: orderId ?? null }).map((row) => ({ ...row, address: JSON.parse(row.address), items: JSON.parse(row.items) })),
-  );
+  const record = (row: ShipmentRow) => ({ ...row, address: JSON.parse(row.address), items: JSON.parse(row.items) });
+  provider.listByOrder('/v1/shipments', (orderId) => list.all({ orderId: orderId ?? null }).map(record));
+  provider.getById('/v1/shipments', 'shipment', (id) => {
+    const row = find.get(id);
+    return row && record(row);
+  });
 
   provider.app.addHook('onClose', async () => db.close());
   return provider.app;

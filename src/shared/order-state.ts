@@ -2,7 +2,9 @@ import type { Order } from './order-schema';
 
 // The order lifecycle's vocabulary, shared by the workflow (which imports only pure
 // modules) and the API. PENDING -> PAID -> SHIPPED -> COMPLETED, or one of the endings;
-// REJECTED: refused by the risk check before any charge.
+// REJECTED: refused by the risk check before any charge. NEEDS_REVIEW: the providers'
+// ledgers contradict the order (an effect made for another body, a shipment that stands
+// where a refund was due): no further effect, a person settles it.
 export const ORDER_STATUSES = [
   'PENDING',
   'PAID',
@@ -12,10 +14,11 @@ export const ORDER_STATUSES = [
   'PAYMENT_DECLINED',
   'REJECTED',
   'FAILED',
+  'NEEDS_REVIEW',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-const TERMINAL: ReadonlySet<OrderStatus> = new Set(['COMPLETED', 'CANCELLED', 'PAYMENT_DECLINED', 'REJECTED', 'FAILED']);
+const TERMINAL: ReadonlySet<OrderStatus> = new Set(['COMPLETED', 'CANCELLED', 'PAYMENT_DECLINED', 'REJECTED', 'FAILED', 'NEEDS_REVIEW']);
 export const isTerminal = (status: OrderStatus): boolean => TERMINAL.has(status);
 
 /** What the workflow knows about its order; answered by the query and returned as the result. */
@@ -36,12 +39,15 @@ export interface OrderState {
 
 /**
  * What the API stores in the run's memo when it starts it: the submission's fingerprint
- * (see fingerprint.ts), a one-line summary for the UI, and when the API accepted the order.
+ * (see fingerprint.ts), a one-line summary for the UI, when the API accepted the order, and
+ * its currency.
  */
 export interface OrderMemo {
   fingerprint: string;
   summary: string;
   receivedAt: string;
+  /** So that a view can be answered from Temporal alone while no worker is up. */
+  currency: string;
 }
 
 /** A run's memo read as OrderMemo; runs not started by the API may lack any of it. */

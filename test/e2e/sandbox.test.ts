@@ -94,12 +94,43 @@ describe('sandbox payments', () => {
     expect(await list(paymentsUrl, '/v1/refunds', 'p-5')).toHaveLength(1);
   });
 
+  it('answers a charge by ID with its live status: refunded after its refund, though the stored answer said succeeded', async () => {
+    const { body: ch } = await post(paymentsUrl, '/v1/charges', charge('p-7'), 'k-7');
+    const get = async (id: string) => {
+      const response = await fetch(`${paymentsUrl}/v1/charges/${id}`);
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    expect((await get(ch.id)).body).toEqual({ ...ch, status: 'succeeded', amountRefundedCents: 0 });
+    await post(paymentsUrl, '/v1/refunds', { chargeId: ch.id, amountCents: 500 }, 'r-7');
+    expect((await get(ch.id)).body).toMatchObject({ status: 'refunded', amountRefundedCents: 500 });
+    expect((await post(paymentsUrl, '/v1/charges', charge('p-7'), 'k-7')).body.status).toBe('succeeded'); // the replay is history
+    expect(await get('ch_none')).toMatchObject({ status: 404, body: { error: { type: 'resource_missing' } } });
+  });
+
   it('validates bodies (400) and fault settings', async () => {
     expect((await post(paymentsUrl, '/v1/charges', { orderId: 'x' }, 'k-6')).status).toBe(400);
     expect((await put(paymentsUrl, { afterCommit: 2 })).status).toBe(400);
     expect((await put(paymentsUrl, { afterCommit: 0.5, latencyMs: 10 })).status).toBe(200);
     expect(await (await fetch(`${paymentsUrl}/v1/faults`)).json()).toEqual({ afterCommit: 0.5, latencyMs: 10 });
     await put(paymentsUrl, {});
+  });
+});
+
+describe('sandbox keys that expire (IDEMPOTENCY_KEY_TTL_S)', () => {
+  const expiring = paymentsApp(join(dir, 'expiring.db'), { keyTtlS: 1 });
+  let url = '';
+  beforeAll(async () => {
+    url = await expiring.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(() => expiring.close());
+
+  it('replays a key within its lifetime, then treats it as new: a second charge, as Stripe after 24 h', async () => {
+    expect((await post(url, '/v1/charges', charge('e-1'), 'ek-1')).status).toBe(201);
+    expect((await post(url, '/v1/charges', charge('e-1'), 'ek-1')).replayed).toBe('true');
+    await new Promise((r) => setTimeout(r, 1_100));
+    const after = await post(url, '/v1/charges', charge('e-1'), 'ek-1');
+    expect([after.status, after.replayed]).toEqual([201, null]);
+    expect(await list(url, '/v1/charges', 'e-1')).toHaveLength(2);
   });
 });
 
@@ -124,5 +155,6 @@ describe('sandbox shipping', () => {
     const cancelled = await post(shippingUrl, `/v1/shipments/${body.id}/cancel`, {});
     expect(cancelled.body.status).toBe('cancelled');
     expect((await post(shippingUrl, `/v1/shipments/${body.id}/cancel`, {})).body.status).toBe('cancelled');
+    expect(await (await fetch(`${shippingUrl}/v1/shipments/${body.id}`)).json()).toMatchObject({ id: body.id, status: 'cancelled', orderId: 's-3' });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { setFaults, useIsolatedStack } from '../support/isolated-stack';
+import { workflowIdFor } from '../../src/shared/workflow-ids';
 import { newOrder } from '../support/orders';
 import { activityAttempts, waitForStartedActivity } from '../support/temporal';
 
@@ -10,7 +11,7 @@ describe('worker killed mid-activity', () => {
     // The provider takes 2 s to commit: long enough to kill the worker while it waits.
     await setFaults(isolated.stack.urls.payments, { latencyMs: 2_000 });
     const order = newOrder();
-    const workflowId = `order-${order.orderId}`;
+    const workflowId = workflowIdFor(order.orderId);
     await isolated.client.submit(order);
     await waitForStartedActivity(workflowId, 'chargePayment');
     await new Promise((r) => setTimeout(r, 300)); // let the request reach the provider
@@ -22,6 +23,15 @@ describe('worker killed mid-activity', () => {
     // With no worker up, a conflicting resubmission is still answered: the memo decides.
     const conflicting = await isolated.client.submit({ ...order, paymentToken: 'tok_other' });
     expect(conflicting.status).toBe(409);
+    // A GET and a duplicate of the running order answer within the query deadline (2 s),
+    // from what Temporal knows (search attributes, memo), instead of waiting for a worker.
+    for (const call of [() => isolated.client.api(`/orders/${order.orderId}`), () => isolated.client.submit(order)]) {
+      const started = Date.now();
+      const { status, body } = await call();
+      expect(Date.now() - started).toBeLessThan(15_000); // a guard against hanging, not a speed target
+      expect([200]).toContain(status);
+      expect(body).toMatchObject({ orderId: order.orderId, status: 'PENDING', currency: 'EUR', totalCents: 3490, customerId: order.customerId });
+    }
 
     await setFaults(isolated.stack.urls.payments, {});
     await isolated.stack.child('worker').start();

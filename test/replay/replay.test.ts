@@ -19,7 +19,8 @@ beforeAll(() => Runtime.install({ logger: new DefaultLogger('WARN') }));
 
 describe('replay of recorded histories', () => {
   it('has histories for every path', () => {
-    expect(files.length).toBeGreaterThanOrEqual(13);
+    expect(files.length).toBeGreaterThanOrEqual(23);
+    expect(files.filter((f) => f.includes('needs-review'))).not.toHaveLength(0);
   });
 
   it.each(files)('%s replays against the current workflow', async (file) => {
@@ -27,26 +28,41 @@ describe('replay of recorded histories', () => {
   });
 });
 
+/** The real workflow with one patch() call replaced by a fixed branch, bundled. */
+async function withoutPatch(patchId: string, branch: 'true' | 'false', name: string) {
+  const source = readFileSync(join(root, 'workflows', 'order.ts'), 'utf8');
+  const edited = source.replace(`patched('${patchId}')`, branch).replace(/from '\.\.\//g, "from '../../../");
+  expect(edited).not.toContain(`patched('${patchId}')`);
+  const dir = join(root, 'test', 'artifacts', name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'order.ts'), edited);
+  return bundleWorkflowCode({ workflowsPath: join(dir, 'order.ts'), logger: new DefaultLogger('WARN') });
+}
+
+async function replayError(workflowBundle: { code: string }, file: string) {
+  const errors = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle }, [{ workflowId: file, history: load(file) }])) errors.push(result.error);
+  expect(errors).toHaveLength(1);
+  return errors[0];
+}
+
 describe('the replay guard can fail', () => {
-  // The real workflow with its one patch removed (the risk check always runs): exactly the
-  // change a developer might deploy without patched(). Every history recorded before the
-  // risk check existed must then fail to replay.
-  let unpatched: { code: string };
+  // The change a developer might deploy without patched(): the risk check always runs.
+  // Every history recorded before the risk check existed must then fail to replay.
+  let riskCheckAlways: { code: string };
+  // The ledger change taken back without its patch: every shipping failure compensated
+  // again. Histories in which shipping ended NEEDS_REVIEW (no refund) must then fail.
+  let compensateAlways: { code: string };
   beforeAll(async () => {
-    const source = readFileSync(join(root, 'workflows', 'order.ts'), 'utf8');
-    const edited = source.replace("patched('risk-check-before-charge')", 'true').replace(/from '\.\.\//g, "from '../../../");
-    expect(edited).not.toContain('patched(');
-    const dir = join(root, 'test', 'artifacts', 'unpatched-workflow');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'order.ts'), edited);
-    unpatched = await bundleWorkflowCode({ workflowsPath: join(dir, 'order.ts'), logger: new DefaultLogger('WARN') });
-  }, 120_000);
+    riskCheckAlways = await withoutPatch('risk-check-before-charge', 'true', 'unpatched-risk-check');
+    compensateAlways = await withoutPatch('ledger-is-truth', 'false', 'unpatched-ledger');
+  }, 180_000);
 
   it.each(files.filter((f) => f.startsWith('v1-')))('%s does not replay once the risk check is added without a patch', async (file) => {
-    const results = Worker.runReplayHistories({ workflowBundle: unpatched }, [{ workflowId: file, history: load(file) }]);
-    const errors = [];
-    for await (const result of results) errors.push(result.error);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]?.name).toBe('DeterminismViolationError');
+    expect((await replayError(riskCheckAlways, file))?.name).toBe('DeterminismViolationError');
+  });
+
+  it.each(files.filter((f) => f.includes('needs-review')))('%s does not replay once the ledger branch is dropped', async (file) => {
+    expect((await replayError(compensateAlways, file))?.name).toBe('DeterminismViolationError');
   });
 });

@@ -1,5 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, inject } from 'vitest';
+import { projectRoot } from '../../src/stack/stack';
+import { temporalCli as cliPath } from '../../src/stack/temporal-cli';
+import { forgetWorkflow as forget } from '../../src/temporal/forget-workflow';
 
 let client: Client | undefined;
 
@@ -47,4 +52,15 @@ export async function waitForStartedActivity(workflowId: string, activityType: s
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${activityType} never started`);
+}
+
+/** Forgets a workflow as retention does; see src/temporal/forget-workflow.ts. */
+export async function forgetWorkflow(workflowId: string): Promise<void> {
+  await forget(await temporal(), workflowId);
+}
+
+/** Runs the pinned Temporal CLI against the test server (e.g. `workflow reset`). */
+export async function temporalCli(args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(cliPath(projectRoot(__dirname)), [...args, '--address', inject('stack').temporal], { timeout: 30_000 });
+  return stdout;
 }

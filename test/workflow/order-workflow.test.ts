@@ -132,7 +132,7 @@ describe('order workflow', () => {
     const { order, state } = await runOrder(activities);
     expect(state).toMatchObject({ status: 'FAILED', payment: { chargeId: 'ch_1', refundId: 're_1' }, shipment: null });
     expect(state.failureReason).toContain('cannot deliver');
-    expect(calls.refund).toEqual([{ idempotencyKey: `order:${order.orderId}:refund`, chargeId: 'ch_1', amountCents: 3490 }]);
+    expect(calls.refund).toEqual([{ idempotencyKey: `order:${order.orderId}:refund`, orderId: order.orderId, chargeId: 'ch_1', amountCents: 3490 }]);
   });
 
   it('transient failures are retried with the same key until they succeed', async () => {
@@ -204,5 +204,51 @@ describe('order workflow', () => {
     });
     expect(state).toMatchObject({ status: 'CANCELLED', failureReason: 'workflow cancellation requested', payment: { refundId: 're_1' } });
     expect(calls.ship).toHaveLength(0);
+  });
+});
+
+describe('order workflow: what the ledgers say', () => {
+  const failing = (type: string, message: string) => async (): Promise<never> => {
+    throw ApplicationFailure.nonRetryable(message, type);
+  };
+
+  it('a charge the ledger shows refunded (an earlier run unwound it): CANCELLED, nothing shipped or refunded', async () => {
+    const { activities, calls } = mockActivities({ chargePayment: async () => ({ chargeId: 'ch_old', refunded: true }) });
+    const { state } = await runOrder(activities);
+    expect(state).toMatchObject({ status: 'CANCELLED', payment: { chargeId: 'ch_old' }, shipment: null });
+    expect(state.failureReason).toContain('unwound before');
+    expect([calls.ship.length, calls.refund.length]).toEqual([0, 0]);
+  });
+
+  it('a charge that contradicts the order: NEEDS_REVIEW, no further effect', async () => {
+    const { activities, calls } = mockActivities({ chargePayment: failing(FAILURE_TYPES.needsReview, 'a charge of 100 EUR already exists') });
+    const { state } = await runOrder(activities);
+    expect(state).toMatchObject({ status: 'NEEDS_REVIEW', failureReason: 'payment: a charge of 100 EUR already exists', payment: null });
+    expect([calls.ship.length, calls.refund.length]).toEqual([0, 0]);
+  });
+
+  it('a shipment that stands elsewhere (NEEDS_REVIEW from shipping): never refunded', async () => {
+    const { activities, calls } = mockActivities({ createShipment: failing(FAILURE_TYPES.needsReview, 'shipment to another address exists') });
+    const { order, state } = await runOrder(activities);
+    expect(state).toMatchObject({ status: 'NEEDS_REVIEW', payment: { chargeId: 'ch_1' }, shipment: null });
+    expect(calls.refund).toHaveLength(0);
+    expect(calls.ship[0]).toMatchObject({ chargeId: 'ch_1', idempotencyKey: `order:${order.orderId}:shipment` });
+  });
+
+  it('a charge refunded outside the run before shipping: CANCELLED without a second refund', async () => {
+    const { activities, calls } = mockActivities({ createShipment: failing(FAILURE_TYPES.chargeRefunded, 'charge ch_1 is refunded') });
+    const { state } = await runOrder(activities);
+    expect(state).toMatchObject({ status: 'CANCELLED', shipment: null });
+    expect(calls.refund).toHaveLength(0);
+  });
+
+  it('a refund the ledger forbids (the order shipped): NEEDS_REVIEW, the charge kept in the view', async () => {
+    const { activities } = mockActivities({
+      createShipment: failing(FAILURE_TYPES.rejected, 'cannot deliver'),
+      refundPayment: failing(FAILURE_TYPES.needsReview, 'shipment shp_9 exists for this order'),
+    });
+    const { state } = await runOrder(activities);
+    expect(state).toMatchObject({ status: 'NEEDS_REVIEW', payment: { chargeId: 'ch_1' } });
+    expect(state.failureReason).toMatch(/shipping failed: cannot deliver, but the refund of ch_1 was refused: shipment shp_9 exists/);
   });
 });

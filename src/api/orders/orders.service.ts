@@ -25,6 +25,8 @@ interface Outcome {
   result?: OrderState;
 }
 const GRPC_NOT_FOUND = 5;
+/** How long a view waits for the worker's answer before answering from Temporal alone. */
+const QUERY_DEADLINE_MS = 2_000;
 const { EventType } = temporal.api.enums.v1;
 const CLOSE_EVENT_TYPES: ReadonlySet<temporal.api.enums.v1.EventType> = new Set([
   EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
@@ -46,7 +48,7 @@ export class OrdersService {
    */
   async submit(order: Order): Promise<{ created: boolean; view: OrderView }> {
     const workflowId = workflowIdFor(order.orderId);
-    const memo: OrderMemo = { fingerprint: fingerprint(order), summary: orderSummary(order), receivedAt: new Date().toISOString() };
+    const memo: OrderMemo = { fingerprint: fingerprint(order), summary: orderSummary(order), receivedAt: new Date().toISOString(), currency: order.currency };
     try {
       await this.temporal.workflow.start(orderWorkflow, {
         workflowId,
@@ -159,8 +161,17 @@ export class OrdersService {
 
   private async stateAfter(handle: OrderHandle, { closed, result }: Outcome, known?: WorkflowExecutionDescription): Promise<OrderState> {
     if (result) return result;
-    if (!closed) return handle.query(getOrderQuery);
+    if (!closed) {
+      // A running order is answered by its worker; with none up (or all busy) the query would
+      // wait, so after QUERY_DEADLINE_MS the answer is what Temporal itself knows.
+      const live = await this.queryWithDeadline(handle);
+      return live ?? this.knownWithoutWorker(handle, known ?? (await this.describe(handle)), {});
+    }
     return this.endedOutsideLifecycle(handle, known ?? (await this.describe(handle)));
+  }
+
+  private queryWithDeadline(handle: OrderHandle): Promise<OrderState | undefined> {
+    return this.temporal.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(getOrderQuery)).catch(() => undefined);
   }
 
   /**
@@ -199,23 +210,29 @@ export class OrdersService {
    */
   private async endedOutsideLifecycle(handle: OrderHandle, description: WorkflowExecutionDescription): Promise<OrderState> {
     const failureReason = `workflow ${description.status.name.toLowerCase()}`;
-    const known = await this.temporal
-      .withDeadline(Date.now() + 2_000, () => handle.query(getOrderQuery))
-      .catch(() => undefined);
+    const known = await this.queryWithDeadline(handle);
     if (known) return { ...known, status: 'FAILED', failureReason };
+    return this.knownWithoutWorker(handle, description, { status: 'FAILED', failureReason, updatedAt: (description.closeTime ?? description.startTime).toISOString() });
+  }
+
+  /** The order as Temporal alone knows it: search attributes and the memo the API wrote. */
+  private knownWithoutWorker(handle: OrderHandle, description: WorkflowExecutionDescription, overrides: Partial<OrderState>): OrderState {
     const attributes = description.typedSearchAttributes;
+    const memo = orderMemo(description.memo);
+    const createdAt = memo.receivedAt ?? description.startTime.toISOString();
     return {
       orderId: orderIdOf(handle.workflowId),
       customerId: attributes.get(CUSTOMER_ID) ?? '',
-      status: 'FAILED',
+      status: (attributes.get(ORDER_STATUS) as OrderState['status'] | undefined) ?? 'PENDING',
       totalCents: attributes.get(ORDER_TOTAL_CENTS) ?? 0,
-      currency: '',
+      currency: memo.currency ?? '',
       payment: null,
       shipment: null,
-      failureReason,
-      createdAt: orderMemo(description.memo).receivedAt ?? description.startTime.toISOString(),
-      updatedAt: (description.closeTime ?? description.startTime).toISOString(),
-      fingerprint: orderMemo(description.memo).fingerprint ?? null,
+      failureReason: null,
+      createdAt,
+      updatedAt: createdAt,
+      fingerprint: memo.fingerprint ?? null,
+      ...overrides,
     };
   }
 

@@ -1,0 +1,23 @@
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * Forgets a workflow the way namespace retention does (`temporal workflow delete`) and waits
+ * until Temporal no longer knows it: deletion is asynchronous. For tests, the chaos run and
+ * the history export, which need orders that Temporal has forgotten and the ledgers have not.
+ */
+export async function forgetWorkflow(client: Client, workflowId: string): Promise<void> {
+  await client.workflowService.deleteWorkflowExecution({ namespace: client.options.namespace, workflowExecution: { workflowId } });
+  for (let i = 0; i < 300; i++) {
+    const gone = await client.workflow
+      .getHandle(workflowId)
+      .describe()
+      .then(
+        () => false,
+        (err) => err instanceof WorkflowNotFoundError,
+      );
+    if (gone) return;
+    await sleep(100);
+  }
+  throw new Error(`${workflowId} still known to Temporal after its deletion`);
+}
