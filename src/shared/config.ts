@@ -49,9 +49,11 @@ export function apiConfig(env: NodeJS.ProcessEnv = process.env) {
   };
 }
 
+const isPaymentsProvider = (value: string): value is 'sandbox' | 'stripe' => value === 'sandbox' || value === 'stripe';
+
 export function providerConfig(env: NodeJS.ProcessEnv = process.env) {
   const paymentsProvider = str(env, 'PAYMENTS_PROVIDER', 'sandbox');
-  if (paymentsProvider !== 'sandbox' && paymentsProvider !== 'stripe') {
+  if (!isPaymentsProvider(paymentsProvider)) {
     throw new Error(`PAYMENTS_PROVIDER must be "sandbox" or "stripe", got "${paymentsProvider}"`);
   }
   return {
