@@ -13,7 +13,10 @@ export interface StripePaymentsOptions {
   apiKey: string;
   /** Another API host, e.g. stripe-mock at http://127.0.0.1:12111; Stripe's own when unset. */
   baseUrl?: string;
-  /** One limit per HTTP request, under the activity's own timeout. */
+  /**
+   * The SDK's per-request timeout. It limits inactivity on the socket, not the whole call:
+   * the activity's start-to-close timeout is what bounds an attempt.
+   */
   timeoutMs: number;
 }
 
@@ -34,15 +37,18 @@ export function stripePayments({ apiKey, baseUrl, timeoutMs }: StripePaymentsOpt
     ...(baseUrl ? hostOf(baseUrl) : {}),
   });
 
-  const intentsForOrder = (orderId: string) =>
-    call('search payment intents', () =>
-      // Search is eventually consistent (an intent shows up after about a minute), so it
-      // covers keys Stripe has forgotten (after 24 h), not a charge made a moment ago: that
-      // one is still answered through its idempotency key.
+  const intentsForOrder = async (orderId: string) => {
+    // Search is eventually consistent (an intent shows up after about a minute), so it
+    // covers keys Stripe has forgotten (after 24 h), not a charge made a moment ago: that
+    // one is still answered through its idempotency key.
+    const found = await call('search payment intents', () =>
       stripe.paymentIntents
         .search({ query: `metadata['orderId']:'${quoted(orderId)}'`, expand: EXPAND_CHARGE.map((f) => `data.${f}`), limit: 100 })
         .autoPagingToArray({ limit: 1_000 }),
-    ).then((intents) => intents.filter((intent) => intent.metadata.orderId === orderId));
+    );
+    // Only exact order IDs count, whatever the search syntax matched.
+    return found.filter((intent) => intent.metadata.orderId === orderId);
+  };
 
   return {
     async charge(idempotencyKey, { orderId, amountCents, currency, paymentToken }) {
@@ -75,7 +81,8 @@ export function stripePayments({ apiKey, baseUrl, timeoutMs }: StripePaymentsOpt
         stripe.refunds.create({ payment_intent: chargeId, amount: amountCents, expand: ['payment_intent'] }, { idempotencyKey }),
       );
       const intent = refund.payment_intent;
-      const value = typeof intent === 'object' && intent ? refundOf(refund, intent) : undefined;
+      if (typeof intent !== 'object' || intent === null) throw unexpected(`refund ${refund.id} came without its payment intent`);
+      const value = refundOf(refund, intent);
       if (!value) throw unexpected(`refund ${refund.id} of ${chargeId} is ${refund.status}`);
       return { value, replayed: replayed(refund) };
     },
