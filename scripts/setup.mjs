@@ -80,5 +80,26 @@ function ensureChromium() {
 }
 
 if (process.argv.includes('--test')) ensureChromium();
+
+/**
+ * stripe-mock (a Go module, pinned) for the Stripe adapter's request test, built once into
+ * .tools/bin. Best effort: without Go that test is skipped, saying why.
+ */
+function ensureStripeMock() {
+  const version = 'v0.203.0';
+  const bin = join(tools, 'bin');
+  const stamp = join(tools, 'stripe-mock.version');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === version && existsSync(join(bin, 'stripe-mock'))) return;
+  try {
+    mkdirSync(bin, { recursive: true });
+    run('go', ['install', `github.com/stripe/stripe-mock@${version}`], { env: { ...process.env, GOBIN: bin } });
+  } catch (err) {
+    console.warn(`[setup] could not build stripe-mock with Go (${err.message}); the Stripe adapter test will be skipped`);
+    return;
+  }
+  writeFileSync(stamp, version);
+}
+
+if (process.argv.includes('--test')) ensureStripeMock();
 run('npx', ['tsc', '-p', 'tsconfig.build.json']);
 run(process.execPath, [join(root, 'dist', 'src', 'worker', 'bundle.js')]);

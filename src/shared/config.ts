@@ -49,9 +49,21 @@ export function apiConfig(env: NodeJS.ProcessEnv = process.env) {
   };
 }
 
+const isPaymentsProvider = (value: string): value is 'sandbox' | 'stripe' => value === 'sandbox' || value === 'stripe';
+
 export function providerConfig(env: NodeJS.ProcessEnv = process.env) {
+  const paymentsProvider = str(env, 'PAYMENTS_PROVIDER', 'sandbox');
+  if (!isPaymentsProvider(paymentsProvider)) {
+    throw new Error(`PAYMENTS_PROVIDER must be "sandbox" or "stripe", got "${paymentsProvider}"`);
+  }
   return {
+    /** Which PaymentProvider the worker uses; see docs/payment-providers.md. */
+    paymentsProvider,
     paymentsUrl: str(env, 'PAYMENTS_URL', 'http://127.0.0.1:4001'),
+    /** Only read with PAYMENTS_PROVIDER=stripe; the factory refuses to start without it. */
+    stripeApiKey: env.STRIPE_API_KEY || undefined,
+    /** Another Stripe API host (stripe-mock, a proxy); Stripe's own when unset. */
+    stripeBaseUrl: env.STRIPE_BASE_URL || undefined,
     shippingUrl: str(env, 'SHIPPING_URL', 'http://127.0.0.1:4002'),
     /** Per-request HTTP timeout; shorter than the activity's start-to-close timeout. */
     requestTimeoutMs: int(env, 'PROVIDER_TIMEOUT_MS', 5_000),
