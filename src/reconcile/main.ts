@@ -4,7 +4,7 @@
 // non-zero while anything is open.
 import { Client, Connection } from '@temporalio/client';
 import { parseArgs } from 'node:util';
-import { sandboxPayments } from '../providers/payments';
+import { paymentProviderFromConfig } from '../providers/payment-provider';
 import { providerConfig, temporalConfig } from '../shared/config';
 import { connectionOptions } from '../temporal/connection-options';
 import { readLedgers } from './ledgers';
@@ -30,7 +30,7 @@ export async function reconcile(options: { fix: boolean; env?: NodeJS.ProcessEnv
     for (const f of findings) print(`open  ${f.kind.padEnd(24)} ${f.orderId}  ${f.detail}`);
     let fixed: Finding[] = [];
     if (options.fix && findings.some((f) => f.refund)) {
-      fixed = await settle(findings, sandboxPayments(providers.paymentsUrl, providers.requestTimeoutMs));
+      fixed = await settle(findings, paymentProviderFromConfig(providers));
       for (const f of fixed) print(`fixed ${f.kind.padEnd(24)} ${f.orderId}  refunded ${f.refund!.amountCents} of ${f.refund!.chargeId}`);
       findings = await scan();
     }

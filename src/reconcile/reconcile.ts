@@ -1,5 +1,6 @@
 // Reconciliation: where the providers' books and the orders disagree, and how to settle it.
 // The ledgers are the truth about money and goods; Temporal says what each order became.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { PaymentProvider } from '../providers/payments';
 import { ProviderError } from '../providers/provider-error';
 import { idempotencyKey } from '../shared/idempotency-keys';
@@ -59,20 +60,27 @@ const earliest = (rows: LedgerRow[]) => rows.map((r) => r.createdAt).sort()[0];
 
 /**
  * Refunds what can be refunded, with the order's derived refund key: a refund the workflow
- * already made under that key is answered from the provider's store, not made again.
+ * already made under that key is answered from the provider's store, not made again. A
+ * transient failure (the key still in flight on a worker presumed dead, a provider hiccup) is
+ * retried a few times; what still fails stays open for the next scan to report.
  * Returns the findings it settled.
  */
-export async function settle(findings: Finding[], payments: PaymentProvider): Promise<Finding[]> {
+export async function settle(findings: Finding[], payments: PaymentProvider, attempts = 5): Promise<Finding[]> {
   const settled: Finding[] = [];
   for (const finding of findings) {
     if (!finding.refund) continue;
-    try {
-      await payments.refund(idempotencyKey(finding.orderId, 'refund'), finding.refund);
-      settled.push(finding);
-    } catch (err) {
-      // The key holds another request: the refund it made (if any) is in the ledger, and the
-      // next scan says whether the books balance now.
-      if (!(err instanceof ProviderError && err.kind === 'key-reused')) throw err;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        await payments.refund(idempotencyKey(finding.orderId, 'refund'), finding.refund);
+        settled.push(finding);
+        break;
+      } catch (err) {
+        if (!(err instanceof ProviderError)) throw err;
+        // Reused for another request: the refund it made (if any) is in the ledger, and the
+        // next scan says whether the books balance now. Final refusals: a person decides.
+        if (err.kind !== 'transient' || attempt === attempts) break;
+        await sleep(1_000 * attempt);
+      }
     }
   }
   return settled;

@@ -8,6 +8,7 @@ import { z } from 'zod';
 //  - latencyMs:    added before the commit, on every mutating request (keeps the key in flight).
 //  - hang/hangMs:  with probability `hang` (1 if only hangMs is given), wait hangMs before
 //                  the commit, past the client's timeout.
+//  - paths:        only requests to these route paths (e.g. ["/v1/refunds"]); default all.
 export const faultsSchema = z
   .object({
     beforeCommit: z.number().min(0).max(1).optional(),
@@ -16,6 +17,7 @@ export const faultsSchema = z
     latencyMs: z.number().int().min(0).max(600_000).optional(),
     hang: z.number().min(0).max(1).optional(),
     hangMs: z.number().int().min(0).max(600_000).optional(),
+    paths: z.array(z.string().startsWith('/')).optional(),
   })
   .strict();
 
@@ -28,8 +30,9 @@ export function faultsFromEnv(raw: string | undefined, name: string): Faults {
   return parsed.data;
 }
 
-/** Draws, for one request, which faults apply. */
-export function drawFaults(faults: Faults, random: () => number = Math.random) {
+/** Draws, for one request to the route `path`, which faults apply. */
+export function drawFaults(all: Faults, path: string, random: () => number = Math.random) {
+  const faults = all.paths && !all.paths.includes(path) ? {} : all;
   const hit = (p: number | undefined) => p !== undefined && p > 0 && random() < p;
   const hangs = faults.hangMs ? hit(faults.hang ?? 1) : false;
   return {

@@ -95,7 +95,7 @@ export function createProviderApp(db: Db, { faults: initialFaults = {}, keyTtlS 
         lock.run(key, hash, new Date().toISOString());
       }
 
-      const fault = drawFaults(faults);
+      const fault = drawFaults(faults, path);
       let outcome: Outcome;
       try {
         if (fault.delayMs) await sleep(fault.delayMs);

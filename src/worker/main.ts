@@ -5,7 +5,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { OpenTelemetryPlugin } from '@temporalio/interceptors-opentelemetry';
 import { createActivities } from '../../activities';
-import { sandboxPayments } from '../providers/payments';
+import { paymentProviderFromConfig } from '../providers/payment-provider';
 import { localRiskRules } from '../providers/risk';
 import { sandboxShipping } from '../providers/shipping';
 import { logLevel, providerConfig, riskConfig, temporalConfig, workerConfig } from '../shared/config';
@@ -40,7 +40,7 @@ async function main() {
     // code: with tracing on, bundle at start-up instead of using the prebuilt bundle.
     ...(await workflowSource(tracing ? undefined : tuning.workflowBundlePath)),
     activities: createActivities({
-      payments: sandboxPayments(providers.paymentsUrl, providers.requestTimeoutMs),
+      payments: paymentProviderFromConfig(providers),
       shipping: sandboxShipping(providers.shippingUrl, providers.requestTimeoutMs),
       risk: localRiskRules(riskConfig()),
     }),

@@ -78,7 +78,7 @@ for (const keys of ['kept', 'expiring'] as const) {
     });
 
     for (const [ending, { order: make, drive }] of Object.entries(ENDINGS)) {
-      it(`${ending}: no new effect and no compensation of a standing one`, async () => {
+      it.concurrent(`${ending}: no new effect and no compensation of a standing one`, async () => {
         const { client } = isolated;
         const order = make();
         expect((await client.submit(order)).status).toBe(202);
@@ -98,7 +98,7 @@ for (const keys of ['kept', 'expiring'] as const) {
           expect(done.failureReason ?? '', variant).toMatch(expected[1]);
           expect(await client.ledger(order.orderId), variant).toEqual(books);
         }
-      });
+      }, 120_000);
     }
   });
 }

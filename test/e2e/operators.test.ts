@@ -63,19 +63,17 @@ describe('resets never repeat or undo an effect', () => {
 
 describe('a run terminated between its charge and its refund', () => {
   it('leaves the books open; reconcile finds it, --fix refunds it with the derived key, then all balance', async () => {
+    // Every refund fails before commit and is retried: the run is caught between the two.
+    await setFaults(isolated.stack.urls.payments, { latencyMs: 800, beforeCommit: 1, paths: ['/v1/refunds'] });
     const order = newOrder();
     await isolated.client.submit(order);
     const workflowId = workflowIdFor(order.orderId);
     await waitForStartedActivity(workflowId, 'chargePayment');
-    await new Promise((r) => setTimeout(r, 300)); // past the ledger lookup: the charge's POST is in flight
-    // Faults are drawn when a request arrives: the charge in flight commits, every later
-    // payments write (the refund) fails before commit and is retried.
-    await setFaults(isolated.stack.urls.payments, { beforeCommit: 1 });
     const cancelling = isolated.client.cancel(order.orderId);
     await waitForStartedActivity(workflowId, 'refundPayment');
     await (await temporal()).workflow.getHandle(workflowId).terminate('operator terminates mid-refund');
     await cancelling;
-    await setFaults(isolated.stack.urls.payments, {});
+    await setFaults(isolated.stack.urls.payments, { latencyMs: 800 });
     expect((await isolated.client.ledger(order.orderId)).refunds).toHaveLength(0);
 
     const env = { ...process.env, ...isolated.stack.env };
