@@ -44,6 +44,7 @@ const CONCURRENCY = Number(opts.concurrency);
 const DEADLINE = Date.now() + Number(opts['deadline-s']) * 1000;
 const FORGET = Math.max(1, Math.round(N * Number(opts.forget)));
 const RESETS = Math.max(1, Math.round(N * Number(opts.resets)));
+const TERMINATED_ORDER_ID = `chaos-${opts.seed}-terminated`;
 
 // A small seeded generator, so a run's mix of orders can be repeated.
 let seed = Number(opts.seed) >>> 0 || 1;
@@ -104,7 +105,7 @@ async function main() {
   const { stack, dispose } = await startScratchStack('chaos', { IDEMPOTENCY_KEY_TTL_S: opts['key-ttl-s'] });
   const counts = {
     posts: 0, accepted202: 0, replayed200: 0, conflicts409: 0, unanswered: 0, cancels: 0, workerKills: 0, serverRestarts: 0,
-    forgottenResubmitted: 0, resets: 0, terminated: 0, reconcileFixed: 0,
+    forgottenResubmitted: 0, resets: 0, terminated: 0, reconcileFixed: 0, imbalancesNotFromTheTerminate: 0,
   };
   const accepted = new Set<string>();
   try {
@@ -179,6 +180,8 @@ async function main() {
     }
     const settled = await reconcile({ fix: true, env: { ...process.env, ...stack.env }, print: () => {} });
     counts.reconcileFixed = settled.fixed;
+    // Only the terminated order may leave the books open; anything else is the service's fault.
+    counts.imbalancesNotFromTheTerminate = settled.orderIds.filter((id) => id !== TERMINATED_ORDER_ID).length;
     console.log(`chaos: reconcile --fix settled ${settled.fixed}, ${settled.open} open`);
 
     const report = await audit(
@@ -187,7 +190,7 @@ async function main() {
     );
     console.log(`chaos: ${JSON.stringify(counts)}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
     const ok = printReport({ ...report, ordersSubmitted: N }, { chaos: counts });
-    process.exitCode = ok && counts.unanswered === 0 ? 0 : 1;
+    process.exitCode = ok && counts.unanswered === 0 && counts.imbalancesNotFromTheTerminate === 0 ? 0 : 1;
   } finally {
     await dispose();
   }
@@ -209,9 +212,11 @@ async function waitUntilEnded(stack: Stack, orderIds: Iterable<string>): Promise
 /**
  * Phase two, on ended orders, with faults on again: Temporal forgets some (as retention
  * does) and they are submitted again, some runs are reset to their first workflow task,
- * one new order is terminated once charged.
+ * one new order is terminated between its charge and its refund.
  */
 async function operatorsAndForgetting(stack: Stack, client: Client, plans: Plan[], accepted: Set<string>, counts: Record<string, number>) {
+  await terminateBetweenChargeAndRefund(stack, client, accepted);
+  counts.terminated++;
   await setFaults(stack, FAULTS);
   const ended = plans.filter((p) => accepted.has(p.order.orderId));
   const forgotten = ended.slice(0, FORGET);
@@ -237,24 +242,35 @@ async function operatorsAndForgetting(stack: Stack, client: Client, plans: Plan[
       });
       counts.resets++;
     }),
-    terminateOnceCharged(stack, client, accepted).then(() => counts.terminated++),
   ]);
   await setFaults(stack, {});
   await waitUntilEnded(stack, [...forgotten, ...reset].map((p) => p.order.orderId));
 }
 
-/** A new order, terminated by an operator as soon as it is charged: its books stay open. */
-async function terminateOnceCharged(stack: Stack, client: Client, accepted: Set<string>) {
-  const order = { ...plan(N).order, orderId: `chaos-${opts.seed}-terminated` };
+/**
+ * A new order, terminated by an operator between its charge and its refund: the carrier
+ * refuses its address and every refund fails until the run is gone. Its books stay open for
+ * `reconcile --fix`.
+ */
+async function terminateBetweenChargeAndRefund(stack: Stack, client: Client, accepted: Set<string>) {
+  await call(`${stack.urls.payments}/v1/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ beforeCommit: 1, paths: ['/v1/refunds'] }) });
+  const base = plan(N).order;
+  const order: Order = {
+    ...base,
+    orderId: TERMINATED_ORDER_ID,
+    paymentToken: 'tok_visa',
+    items: [{ sku: 'sku-t', quantity: 1, unitPriceCents: 900 }],
+    shippingAddress: { ...base.shippingAddress, postalCode: '00000' },
+  };
   await post(`${stack.urls.api}/orders`, order);
   accepted.add(order.orderId);
+  const handle = client.workflow.getHandle(workflowIdFor(order.orderId));
   while (Date.now() < DEADLINE) {
-    const response = await fetch(`${stack.urls.api}/orders/${order.orderId}`).catch(() => undefined);
-    const view = response?.ok ? ((await response.json()) as { status: string; payment: unknown }) : undefined;
-    if (view?.payment) break;
-    await sleep(20);
+    const pending = (await handle.describe()).raw.pendingActivities ?? [];
+    if (pending.some((a) => a.activityType?.name === 'refundPayment' && a.lastStartedTime)) break;
+    await sleep(100);
   }
-  await client.workflow.getHandle(workflowIdFor(order.orderId)).terminate('chaos: operator terminates a charged order');
+  await handle.terminate('chaos: operator terminates between charge and refund');
 }
 
 main().catch((err) => {

@@ -14,6 +14,8 @@ import { type Finding, IMBALANCES, findImbalances, settle } from './reconcile';
 export interface ReconcileReport {
   open: number;
   fixed: number;
+  /** The orders that were out of balance when the run began (before any fix). */
+  orderIds: string[];
   findings: Record<(typeof IMBALANCES)[number], number>;
 }
 
@@ -27,6 +29,7 @@ export async function reconcile(options: { fix: boolean; env?: NodeJS.ProcessEnv
     const client = new Client({ connection, namespace: temporal.namespace });
     const scan = async () => findImbalances(await ordersInTemporal(client), await readLedgers(providers.paymentsUrl, providers.shippingUrl));
     let findings = await scan();
+    const orderIds = [...new Set(findings.map((f) => f.orderId))];
     for (const f of findings) print(`open  ${f.kind.padEnd(24)} ${f.orderId}  ${f.detail}`);
     let fixed: Finding[] = [];
     if (options.fix && findings.some((f) => f.refund)) {
@@ -35,7 +38,7 @@ export async function reconcile(options: { fix: boolean; env?: NodeJS.ProcessEnv
       findings = await scan();
     }
     const counts = Object.fromEntries(IMBALANCES.map((kind) => [kind, findings.filter((f) => f.kind === kind).length])) as ReconcileReport['findings'];
-    return { open: findings.length, fixed: fixed.length, findings: counts };
+    return { open: findings.length, fixed: fixed.length, orderIds, findings: counts };
   } finally {
     await connection.close();
   }

@@ -28,6 +28,11 @@ describe('exactly-once audit', () => {
     await sneak(isolated.stack.urls.payments, '/v1/charges', 'rogue-1', { orderId: completed.orderId, amountCents: 3490, currency: 'EUR', paymentToken: 'tok_visa' });
     await sneak(isolated.stack.urls.shipping, '/v1/shipments', 'rogue-2', { orderId: declined.orderId, address: completed.shippingAddress, items: completed.items });
     const broken = await audit(targets(), [...ids, 'never-started']);
-    expect(broken).toMatchObject({ doubleCharges: 1, shipmentsForUnshippedOrders: 1, ordersLost: 1 });
+    expect(broken).toMatchObject({ doubleCharges: 1, shipmentsForUnshippedOrders: 1, ordersLost: 1, refundsOfShippedOrders: 0 });
+
+    // A refund behind the service's back of an order that shipped.
+    const [charge] = (await isolated.client.ledger(completed.orderId)).charges;
+    await sneak(isolated.stack.urls.payments, '/v1/refunds', 'rogue-3', { chargeId: charge.id, amountCents: 3490 });
+    expect(await audit(targets(), ids)).toMatchObject({ refundsOfShippedOrders: 1, shipmentsOfRefundedOrders: 0 });
   });
 });
