@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import type { Order } from '../src/shared/order-schema';
 import { workerConfig } from '../src/shared/config';
 import { startScratchStack } from '../src/stack/stack';
+import { measureCheckout } from './checkout-latency';
 import { mapLimit } from './map-limit';
 
 const { values: opts } = parseArgs({
@@ -171,6 +172,10 @@ async function main() {
     const cpuMsPerOrder = (spent(cpuBefore, cpuOrders) * 1000) / N;
     const cpuMsPerDuplicate = (spent(cpuBeforeDuplicates, cpuDuplicates) * 1000) / (N * D);
 
+    // 4. Synchronous checkout: time to the payment decision, waited against polled.
+    await quiet();
+    const checkout = await measureCheckout(stack.urls.api, (i, variant) => order(i, `${run}-${variant}`), Math.min(N, 200), C, percentile);
+
     const e2e: number[] = [];
     for await (const wf of client.workflow.list({ query: `WorkflowType = 'orderWorkflow'` })) {
       const sent = sentAt.get(wf.workflowId);
@@ -196,6 +201,7 @@ async function main() {
       endToEndMs: { p50: round(percentile(e2e, 50)), p99: round(percentile(e2e, 99)) },
       submitSeconds: round((submittedAt - t0) / 1000),
       peakRssMiB: { worker: peakRssMiB(stack.child('worker').pid), api: peakRssMiB(stack.child('api').pid) },
+      checkout,
     };
     console.log(`bench: ${N} orders, concurrency ${C}, ${D} duplicate(s) each`);
     console.log(`  service   ${figures.serviceOrdersPerSec} orders/s (POST -> COMPLETED)`);
@@ -205,6 +211,7 @@ async function main() {
     console.log(`  API dup   p50 ${figures.apiDuplicateMs.p50} ms, p95 ${figures.apiDuplicateMs.p95}, p99 ${figures.apiDuplicateMs.p99}`);
     console.log(`  CPU       ${figures.cpuMsPerOrder} ms per order, ${figures.cpuMsPerDuplicate} ms per duplicate (${figures.duplicateToNewCost} of a new order); orders phase by process ${JSON.stringify(figures.cpuSecondsByProcess)} s, duplicates ${JSON.stringify(figures.duplicateCpuSecondsByProcess)} s`);
     console.log(`  e2e       p50 ${figures.endToEndMs.p50} ms, p99 ${figures.endToEndMs.p99}`);
+    console.log(`  checkout  time to the payment decision over ${checkout.orders} orders: Prefer: wait p50 ${checkout.preferWaitMs.p50} ms, p99 ${checkout.preferWaitMs.p99}; POST + GET every ${checkout.pollMs} ms p50 ${checkout.postThenPollMs.p50}, p99 ${checkout.postThenPollMs.p99} (${checkout.getsPerPolledOrder} GETs each)`);
     console.log(`  peak RSS  worker ${figures.peakRssMiB.worker} MiB, API ${figures.peakRssMiB.api} MiB`);
     console.log(JSON.stringify(figures));
   } finally {

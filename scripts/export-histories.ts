@@ -1,4 +1,4 @@
-// `npm run histories:export -- <tag>`: runs the real stack in a scratch folder, drives one
+// `npm run histories:export -- <tag> [<filter>]`: runs the real stack in a scratch folder, drives one
 // order down each path of the lifecycle through the API, and writes each run's full
 // history as JSON to test/histories/<tag>-<path>.json for the replay test.
 import { Client, Connection } from '@temporalio/client';
@@ -28,6 +28,8 @@ interface Scenario {
    * (as retention does): the recorded run is the resubmission, meeting the old effects.
    */
   forgottenBefore?: { order?: Partial<Order>; drive?: Scenario['drive'] };
+  /** Submitted with `Prefer: wait=<n>` (synchronous checkout, Update-with-Start). */
+  waitS?: number;
 }
 
 const setFaults = (base: string, faults: object) =>
@@ -83,6 +85,8 @@ const scenarios: Scenario[] = [
     order: { shippingAddress: { name: 'Ada', line1: '2 Other St', city: 'Berlin', postalCode: '10115', country: 'DE' } },
     forgottenBefore: { order: {} },
   },
+  { path: 'checkout-waited-paid', expect: 'COMPLETED', waitS: 20 },
+  { path: 'checkout-waited-declined', expect: 'PAYMENT_DECLINED', waitS: 20, order: { paymentToken: 'tok_declined' } },
 ];
 
 async function cancelWhileCharging(urls: Urls, _client: Client, orderId: string): Promise<void> {
@@ -112,8 +116,8 @@ async function waitTerminal(api: string, orderId: string): Promise<string> {
 }
 
 async function main() {
-  const tag = process.argv[2];
-  if (!tag || !/^[a-z0-9-]+$/.test(tag)) throw new Error('usage: npm run histories:export -- <tag>, e.g. v2');
+  const [tag, only] = process.argv.slice(2);
+  if (!tag || !/^[a-z0-9-]+$/.test(tag)) throw new Error('usage: npm run histories:export -- <tag> [<path filter>], e.g. v4 checkout');
   const outDir = join(projectRoot(), 'test', 'histories');
   mkdirSync(outDir, { recursive: true });
   const { stack, dispose } = await startScratchStack('histories');
@@ -122,14 +126,15 @@ async function main() {
   try {
     const run = async (scenario: Scenario, body: Order, drive: Scenario['drive']) => {
       await setFaults(stack.urls.payments, scenario.paymentFaults ?? {});
-      const response = await fetch(`${stack.urls.api}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const headers = { 'content-type': 'application/json', ...(scenario.waitS ? { prefer: `wait=${scenario.waitS}` } : {}) };
+      const response = await fetch(`${stack.urls.api}/orders`, { method: 'POST', headers, body: JSON.stringify(body) });
       if (response.status !== 202) throw new Error(`${scenario.path}: POST /orders answered ${response.status}`);
       await drive?.(stack.urls, client, body.orderId);
       const status = await waitTerminal(stack.urls.api, body.orderId);
       await setFaults(stack.urls.payments, {});
       return status;
     };
-    for (const scenario of scenarios) {
+    for (const scenario of scenarios.filter((s) => !only || s.path.includes(only))) {
       const body = order(scenario.path, tag, scenario.order);
       if (scenario.forgottenBefore) {
         await run(scenario, order(scenario.path, tag, scenario.forgottenBefore.order), scenario.forgottenBefore.drive);

@@ -25,6 +25,11 @@ import { FAILURE_TYPES } from '../src/shared/failure-types';
 
 export const getOrderQuery = defineQuery<OrderState>('getOrder');
 export const cancelOrderUpdate = defineUpdate<OrderState, [reason: string]>('cancelOrder');
+/**
+ * Answers once the payment is decided: PAID, or any ending. The API sends it with the start
+ * (Update-with-Start) for `Prefer: wait`, and bounds the wait itself.
+ */
+export const paymentDecidedUpdate = defineUpdate<OrderState>('paymentDecided');
 
 // Every activity carries an idempotency key, so a retry can never repeat an effect: we retry
 // transient failures (timeouts, 5xx, dropped connections, 409 in flight) without limit
@@ -61,6 +66,14 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
   };
 
   setHandler(getOrderQuery, () => state);
+  // Added with synchronous checkout: runs started before it have no such handler (and no
+  // such update in their histories); a waiting client of theirs is answered from the view.
+  if (patched('payment-decided-update')) {
+    setHandler(paymentDecidedUpdate, async () => {
+      await condition(() => state.status !== 'PENDING');
+      return state;
+    });
+  }
   setHandler(
     cancelOrderUpdate,
     async (reason: string) => {

@@ -48,6 +48,11 @@ export interface OrderMemo {
   receivedAt: string;
   /** So that a view can be answered from Temporal alone while no worker is up. */
   currency: string;
+  /**
+   * Unique per POST: after a `Prefer: wait` that ran out, it tells whether this call started
+   * the run (202) or another one did (200).
+   */
+  submissionId: string;
 }
 
 /** A run's memo read as OrderMemo; runs not started by the API may lack any of it. */

@@ -25,5 +25,10 @@ describe('benchmark, tiny size', () => {
     expect(figures.endToEndMs.p99).toBeGreaterThanOrEqual(figures.endToEndMs.p50);
     expect(figures.peakRssMiB.worker).toBeGreaterThan(0);
     expect(figures.peakRssMiB.api).toBeGreaterThan(0);
+    expect(figures.checkout).toMatchObject({ orders: 6, pollMs: 50 });
+    for (const latencies of [figures.checkout.preferWaitMs, figures.checkout.postThenPollMs]) {
+      expect(latencies.p50).toBeGreaterThan(0);
+      expect(latencies.p99).toBeGreaterThanOrEqual(latencies.p50);
+    }
   }, 200_000);
 });

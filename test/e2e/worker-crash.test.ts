@@ -43,6 +43,22 @@ describe('worker killed mid-activity', () => {
     expect((await activityAttempts(workflowId)).chargePayment).toBeGreaterThanOrEqual(2);
   });
 
+  it('Prefer: wait with no worker up answers when the wait runs out, 202 PENDING, and the order runs later', async () => {
+    await isolated.stack.child('worker').kill();
+    const order = newOrder();
+    try {
+      const started = Date.now();
+      const { status, headers, body } = await isolated.client.api('/orders', { method: 'POST', body: order, headers: { prefer: 'wait=2' } });
+      expect(Date.now() - started).toBeLessThan(15_000); // a guard against hanging, not a speed target
+      expect([status, headers.get('preference-applied'), body.status]).toEqual([202, 'wait=2', 'PENDING']);
+      const again = await isolated.client.api('/orders', { method: 'POST', body: order, headers: { prefer: 'wait=1' } });
+      expect([again.status, again.body.status]).toEqual([200, 'PENDING']);
+    } finally {
+      await isolated.stack.child('worker').start();
+    }
+    expect((await isolated.client.waitForOrder(order.orderId, undefined, 60_000)).status).toBe('COMPLETED');
+  }, 90_000);
+
   it('a completed order is answered with no worker up: GET, a duplicate and a conflict', async () => {
     const order = newOrder();
     await isolated.client.submit(order);

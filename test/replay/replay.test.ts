@@ -19,8 +19,9 @@ beforeAll(() => Runtime.install({ logger: new DefaultLogger('WARN') }));
 
 describe('replay of recorded histories', () => {
   it('has histories for every path', () => {
-    expect(files.length).toBeGreaterThanOrEqual(23);
+    expect(files.length).toBeGreaterThanOrEqual(25);
     expect(files.filter((f) => f.includes('needs-review'))).not.toHaveLength(0);
+    expect(files.filter((f) => f.includes('checkout'))).not.toHaveLength(0);
   });
 
   it.each(files)('%s replays against the current workflow', async (file) => {
@@ -53,10 +54,14 @@ describe('the replay guard can fail', () => {
   // The ledger change taken back without its patch: every shipping failure compensated
   // again. Histories in which shipping ended NEEDS_REVIEW (no refund) must then fail.
   let compensateAlways: { code: string };
+  // Synchronous checkout taken back without its patch: no paymentDecided handler. Histories
+  // with that update accepted must then fail.
+  let noCheckoutUpdate: { code: string };
   beforeAll(async () => {
     riskCheckAlways = await withoutPatch('risk-check-before-charge', 'true', 'unpatched-risk-check');
     compensateAlways = await withoutPatch('ledger-is-truth', 'false', 'unpatched-ledger');
-  }, 180_000);
+    noCheckoutUpdate = await withoutPatch('payment-decided-update', 'false', 'unpatched-checkout');
+  }, 240_000);
 
   it.each(files.filter((f) => f.startsWith('v1-')))('%s does not replay once the risk check is added without a patch', async (file) => {
     expect((await replayError(riskCheckAlways, file))?.name).toBe('DeterminismViolationError');
@@ -64,5 +69,9 @@ describe('the replay guard can fail', () => {
 
   it.each(files.filter((f) => f.includes('needs-review')))('%s does not replay once the ledger branch is dropped', async (file) => {
     expect((await replayError(compensateAlways, file))?.name).toBe('DeterminismViolationError');
+  });
+
+  it.each(files.filter((f) => f.includes('checkout')))('%s does not replay without the paymentDecided handler', async (file) => {
+    expect(await replayError(noCheckoutUpdate, file)).toBeDefined();
   });
 });

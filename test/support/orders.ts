@@ -23,10 +23,10 @@ export function newOrder(overrides: Partial<Order> = {}): Order {
 
 /** API calls and ledger reads against one stack: the shared one unless another is given. */
 export function ordersClient(urls: Stack['urls'] = inject('stack')) {
-  async function api(path: string, init: { method?: string; body?: unknown } = {}) {
+  async function api(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
     const response = await fetch(`${urls.api}${path}`, {
       method: init.method ?? 'GET',
-      headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
       body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
     });
     const text = await response.text();

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { type ListOrdersQuery, type Order, listOrdersQuerySchema, orderIdSchema, orderSchema } from '../../shared/order-schema';
@@ -7,6 +7,7 @@ import { ORDER_STATUSES } from '../../shared/order-state';
 import { ZodValidationPipe } from '../http/zod-validation.pipe';
 import type { OrderSummary, OrderView } from './order-view';
 import { OrdersService } from './orders.service';
+import { MAX_WAIT_S, preferredWait } from './prefer-wait';
 
 const cancelBodySchema = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
 const openApi = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'openapi-3.0' }) as Record<string, unknown>;
@@ -20,12 +21,23 @@ export class OrdersController {
   @Post()
   @ApiOperation({ summary: 'Submit an order: starts its workflow once, however often it is sent' })
   @ApiBody({ schema: openApi(orderSchema) })
-  @ApiResponse({ status: 202, description: 'New order: its workflow was started' })
-  @ApiResponse({ status: 200, description: 'Same order and body again: the existing order, header Idempotent-Replayed: true' })
+  @ApiResponse({ status: 202, description: 'New order: its workflow was started (with Prefer: wait, the view once the payment is decided or the wait ran out)', headers: { 'Preference-Applied': { description: 'wait=<seconds> when a wait was honoured', schema: { type: 'string' } } } })
+  @ApiResponse({ status: 200, description: 'Same order and body again: the existing order, header Idempotent-Replayed: true', headers: { 'Preference-Applied': { description: 'wait=<seconds> when a wait was honoured', schema: { type: 'string' } } } })
   @ApiResponse({ status: 400, description: 'Invalid body; names the field', ...problem })
   @ApiResponse({ status: 409, description: 'Same orderId with a different body; nothing started', ...problem })
-  async submit(@Body(new ZodValidationPipe(orderSchema, 'order')) order: Order, @Res({ passthrough: true }) reply: FastifyReply): Promise<OrderView> {
-    const { created, view } = await this.orders.submit(order);
+  @ApiHeader({
+    name: 'Prefer',
+    required: false,
+    description: `RFC 7240 \`wait=<seconds>\` (at most ${MAX_WAIT_S}): answer once the payment is decided (PAID or an ending) or the wait runs out; answered with \`Preference-Applied\``,
+  })
+  async submit(
+    @Body(new ZodValidationPipe(orderSchema, 'order')) order: Order,
+    @Headers('prefer') prefer: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OrderView> {
+    const waitS = preferredWait(prefer);
+    const { created, view } = await this.orders.submit(order, waitS);
+    if (waitS !== undefined) reply.header('preference-applied', `wait=${waitS}`);
     reply.status(created ? 202 : 200);
     if (!created) reply.header('idempotent-replayed', 'true');
     return view;

@@ -3,13 +3,17 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  WithStartWorkflowOperation,
   isGrpcServiceError,
+  type WorkflowStartOptions,
   type WorkflowExecutionDescription,
   type WorkflowHandle,
 } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
-import { cancelOrderUpdate, getOrderQuery, orderWorkflow } from '../../../workflows/order';
+import { randomUUID } from 'node:crypto';
+import { cancelOrderUpdate, getOrderQuery, orderWorkflow, paymentDecidedUpdate } from '../../../workflows/order';
 import { fingerprint } from '../../shared/fingerprint';
 import type { ListOrdersQuery, Order } from '../../shared/order-schema';
 import { type OrderMemo, type OrderState, initialOrderState, orderMemo, orderTotalCents } from '../../shared/order-state';
@@ -45,25 +49,38 @@ export class OrdersService {
    * workflow ID is the order ID, REJECT_DUPLICATE refuses a closed run with that ID and the
    * FAIL conflict policy a running one, both with WorkflowExecutionAlreadyStartedError. So
    * a 202 means this call started the run, on however many API replicas.
+   *
+   * With `waitS` (`Prefer: wait`), the start carries the paymentDecided update
+   * (Update-with-Start, one round trip, same policies) and the answer comes once the payment
+   * is decided or the wait runs out, never later.
    */
-  async submit(order: Order): Promise<{ created: boolean; view: OrderView }> {
+  async submit(order: Order, waitS?: number): Promise<{ created: boolean; view: OrderView }> {
     const workflowId = workflowIdFor(order.orderId);
-    const memo: OrderMemo = { fingerprint: fingerprint(order), summary: orderSummary(order), receivedAt: new Date().toISOString(), currency: order.currency };
+    const memo: OrderMemo = {
+      fingerprint: fingerprint(order),
+      summary: orderSummary(order),
+      receivedAt: new Date().toISOString(),
+      currency: order.currency,
+      submissionId: randomUUID(),
+    };
+    const deadline = waitS === undefined ? undefined : Date.now() + waitS * 1000;
+    const options = {
+      workflowId,
+      taskQueue: this.temporal.config.taskQueue,
+      args: [order] as [Order],
+      memo: { ...memo },
+      staticSummary: memo.summary,
+      typedSearchAttributes: [
+        { key: ORDER_STATUS, value: 'PENDING' },
+        { key: CUSTOMER_ID, value: order.customerId },
+        { key: ORDER_TOTAL_CENTS, value: orderTotalCents(order) },
+      ],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+      workflowIdConflictPolicy: 'FAIL' as const,
+    };
     try {
-      await this.temporal.workflow.start(orderWorkflow, {
-        workflowId,
-        taskQueue: this.temporal.config.taskQueue,
-        args: [order],
-        memo: { ...memo },
-        staticSummary: memo.summary,
-        typedSearchAttributes: [
-          { key: ORDER_STATUS, value: 'PENDING' },
-          { key: CUSTOMER_ID, value: order.customerId },
-          { key: ORDER_TOTAL_CENTS, value: orderTotalCents(order) },
-        ],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        workflowIdConflictPolicy: 'FAIL',
-      });
+      if (deadline !== undefined) return await this.startAndWait(options, memo, deadline);
+      await this.temporal.workflow.start(orderWorkflow, options);
       // The run was just accepted: its state is the initial one, which the workflow builds
       // from the same memo; no further call to Temporal or the worker.
       return { created: true, view: this.toView(workflowId, initialOrderState(order, memo.receivedAt, memo.fingerprint)) };
@@ -82,8 +99,42 @@ export class OrdersService {
           workflowId,
         });
       }
-      return { created: false, view: this.toView(workflowId, await this.stateAfter(handle, outcome, description)) };
+      const decided = !outcome.closed && deadline !== undefined ? await this.paymentDecided(handle, deadline) : undefined;
+      return { created: false, view: this.toView(workflowId, decided ?? (await this.stateAfter(handle, outcome, description))) };
     }
+  }
+
+  /**
+   * Update-with-Start: starts the run (or fails as a duplicate, like a plain start) and
+   * waits for the payment decision, until `deadline`. The update ID is this submission's:
+   * a retried RPC attaches to the same update instead of sending a second one.
+   */
+  private async startAndWait(options: WorkflowStartOptions<typeof orderWorkflow>, memo: OrderMemo, deadline: number) {
+    // FAIL, as for a plain start: a run already there makes this throw, so it is answered as a duplicate.
+    const workflowId = options.workflowId;
+    const start = new WithStartWorkflowOperation(orderWorkflow, { ...options, workflowIdConflictPolicy: 'FAIL' });
+    try {
+      const state = await this.temporal.withDeadline(deadline, () =>
+        this.temporal.workflow.executeUpdateWithStart(paymentDecidedUpdate, { updateId: memo.submissionId, startWorkflowOperation: start }),
+      );
+      return { created: true, view: this.toView(workflowId, state) };
+    } catch (err) {
+      if (!(err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) throw err;
+      // The wait ran out (no worker to take the update, or a slow payment). Whether this call
+      // started the run is in its memo; the view is what Temporal knows, without a query
+      // that would wait longer still.
+      const handle = this.handle(orderIdOf(workflowId));
+      const description = await this.describe(handle);
+      if (orderMemo(description.memo).submissionId !== memo.submissionId) throw new WorkflowExecutionAlreadyStartedError('started by another submission', workflowId, orderWorkflow.name);
+      return { created: true, view: this.toView(workflowId, this.knownWithoutWorker(handle, description, {})) };
+    }
+  }
+
+  /** A running order's state once its payment is decided, or undefined when the wait runs out. */
+  private async paymentDecided(handle: OrderHandle, deadline: number): Promise<OrderState | undefined> {
+    return this.temporal
+      .withDeadline(deadline, () => handle.executeUpdate(paymentDecidedUpdate))
+      .catch(() => undefined); // out of time, or a run from before the update existed
   }
 
   async get(orderId: string): Promise<OrderView> {
