@@ -3,15 +3,22 @@
 // `audit()` with the orders it submitted.
 import { Client, Connection, type WorkflowExecutionInfo } from '@temporalio/client';
 import { orderIdOf, workflowIdFor } from '../src/shared/workflow-ids';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isTerminal, type OrderStatus } from '../src/shared/order-state';
 import { ORDER_STATUS, ORDER_TOTAL_CENTS } from '../src/shared/search-attributes';
+import { projectRoot } from '../src/stack/stack';
+import { decodingDataConverter } from '../src/temporal/codec/data-converter';
+import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
 
 export interface AuditTargets {
   temporalAddress: string;
   namespace: string;
   paymentsUrl: string;
   shippingUrl: string;
+  /** ENCRYPTION_KEYS of the stack: runs' memos are encrypted. */
+  encryptionKeys: string;
 }
 
 interface Row {
@@ -69,7 +76,7 @@ export async function audit(targets: AuditTargets, submitted?: string[]): Promis
   const connection = await Connection.connect({ address: targets.temporalAddress });
   const orders = new Map<string, { status: OrderStatus; totalCents: number; closed: boolean }>();
   try {
-    const client = new Client({ connection, namespace: targets.namespace });
+    const client = new Client({ connection, namespace: targets.namespace, dataConverter: decodingDataConverter(parseEncryptionKeys(targets.encryptionKeys)) });
     const toOrder = (run: Pick<WorkflowExecutionInfo, 'typedSearchAttributes' | 'status'>) => ({
       status: run.typedSearchAttributes.get(ORDER_STATUS) as OrderStatus,
       totalCents: run.typedSearchAttributes.get(ORDER_TOTAL_CENTS) ?? 0,
@@ -164,7 +171,9 @@ async function main() {
       shipping: { type: 'string', default: process.env.SHIPPING_URL ?? 'http://127.0.0.1:4002' },
     },
   });
-  const report = await audit({ temporalAddress: values.temporal, namespace: values.namespace, paymentsUrl: values.payments, shippingUrl: values.shipping });
+  // `npm start` keeps its development key in .data/.
+  const encryptionKeys = process.env.ENCRYPTION_KEYS || readFileSync(join(projectRoot(), '.data', 'encryption-keys'), 'utf8').trim();
+  const report = await audit({ temporalAddress: values.temporal, namespace: values.namespace, paymentsUrl: values.payments, shippingUrl: values.shipping, encryptionKeys });
   process.exit(printReport(report) ? 0 : 1);
 }
 

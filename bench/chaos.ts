@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Order } from '../src/shared/order-schema';
 import { isTerminal } from '../src/shared/order-state';
+import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
 import { type Stack, startScratchStack } from '../src/stack/stack';
 import { audit, printReport } from './audit';
 import { mapLimit } from './map-limit';
@@ -64,10 +65,10 @@ function plan(i: number): Plan {
 }
 
 /** POST/GET with a client's patience: retries network errors and 5xx until the deadline. */
-async function call(url: string, init: RequestInit = {}): Promise<number> {
+async function call(send: (signal: AbortSignal) => Promise<Response>): Promise<number> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
+      const response = await send(AbortSignal.timeout(15_000));
       await response.arrayBuffer();
       if (response.status < 500) return response.status;
     } catch {
@@ -78,16 +79,18 @@ async function call(url: string, init: RequestInit = {}): Promise<number> {
   }
 }
 
-const post = (url: string, body?: unknown) =>
-  call(url, { method: 'POST', headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+const post = (api: ApiTarget, path: string, body?: unknown) =>
+  call((signal) => apiFetch(api, path, { method: 'POST', headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined, signal }));
 
 async function setFaults(stack: Stack, faults: object) {
-  for (const base of [stack.urls.payments, stack.urls.shipping]) await call(`${base}/v1/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  const init = { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) };
+  for (const base of [stack.urls.payments, stack.urls.shipping]) await call((signal) => fetch(`${base}/v1/faults`, { ...init, signal }));
 }
 
 async function main() {
   const started = Date.now();
   const { stack, dispose } = await startScratchStack('chaos');
+  const api = stackApi(stack);
   const counts = { posts: 0, accepted202: 0, replayed200: 0, conflicts409: 0, unanswered: 0, cancels: 0, workerKills: 0, serverRestarts: 0 };
   const accepted = new Set<string>();
   try {
@@ -100,10 +103,10 @@ async function main() {
       // One submission first; then the duplicates (one maybe conflicting) and, for some
       // orders, a cancel, all at once while the order runs.
       const bodies = Array.from({ length: K }, (_, k) => (conflicting && k === K - 1 ? conflicting : order));
-      const first = await post(`${stack.urls.api}/orders`, bodies[0]);
+      const first = await post(api, '/orders', bodies[0]);
       const [statuses] = await Promise.all([
-        Promise.all(bodies.slice(1).map((body) => post(`${stack.urls.api}/orders`, body))),
-        cancel && (counts.cancels++, post(`${stack.urls.api}/orders/${order.orderId}/cancel`)),
+        Promise.all(bodies.slice(1).map((body) => post(api, '/orders', body))),
+        cancel && (counts.cancels++, post(api, `/orders/${order.orderId}/cancel`)),
       ]);
       statuses.unshift(first);
       counts.posts += statuses.length;
@@ -155,7 +158,7 @@ async function main() {
     const pending = new Set(accepted);
     while (pending.size > 0 && Date.now() < DEADLINE) {
       await mapLimit([...pending], 20, async (orderId) => {
-        const response = await fetch(`${stack.urls.api}/orders/${orderId}`).catch(() => undefined);
+        const response = await apiFetch(api, `/orders/${orderId}`).catch(() => undefined);
         const view = response?.ok ? ((await response.json()) as { status: string }) : undefined;
         if (view && isTerminal(view.status as never)) pending.delete(orderId);
       });
@@ -163,7 +166,7 @@ async function main() {
     }
 
     const report = await audit(
-      { temporalAddress: stack.urls.temporal, namespace: 'default', paymentsUrl: stack.urls.payments, shippingUrl: stack.urls.shipping },
+      { temporalAddress: stack.urls.temporal, namespace: 'default', paymentsUrl: stack.urls.payments, shippingUrl: stack.urls.shipping, encryptionKeys: stack.env.ENCRYPTION_KEYS! },
       [...accepted],
     );
     console.log(`chaos: ${JSON.stringify(counts)}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);

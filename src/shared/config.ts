@@ -49,6 +49,24 @@ export function apiConfig(env: NodeJS.ProcessEnv = process.env) {
   };
 }
 
+export function codecServerConfig(env: NodeJS.ProcessEnv = process.env) {
+  return {
+    host: str(env, 'CODEC_HOST', '127.0.0.1'),
+    port: int(env, 'CODEC_PORT', 8888),
+    /** The Temporal UI's origins (comma-separated): the browser calls the codec server from there. */
+    corsOrigins: str(env, 'CODEC_CORS_ORIGINS', 'http://127.0.0.1:8233,http://localhost:8233').split(',').map((o) => o.trim()).filter(Boolean),
+    authToken: env.CODEC_AUTH_TOKEN || undefined,
+  };
+}
+
+/** Requests per API key per window, counted by each API process. */
+export function rateLimitConfig(env: NodeJS.ProcessEnv = process.env) {
+  return {
+    limit: int(env, 'API_RATE_LIMIT', 6_000),
+    windowMs: int(env, 'API_RATE_LIMIT_WINDOW_S', 60) * 1000,
+  };
+}
+
 export function providerConfig(env: NodeJS.ProcessEnv = process.env) {
   return {
     paymentsUrl: str(env, 'PAYMENTS_URL', 'http://127.0.0.1:4001'),

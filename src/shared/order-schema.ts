@@ -7,7 +7,9 @@ import { ORDER_STATUSES } from './order-state';
 const ID = /^[A-Za-z0-9\-_.:]{1,64}$/;
 const id = (what: string) =>
   z.string().regex(ID, `${what} must be 1-64 characters of letters, digits and -_.:`);
-const text = (max: number) => z.string().trim().min(1).max(max);
+// Not blank, as a pattern rather than trim-then-min(1): the OpenAPI document (generated
+// from these schemas) can state a pattern, so what it calls valid the API accepts.
+const text = (max: number) => z.string().trim().max(max).regex(/\S/, 'must not be blank');
 
 export const MAX_ITEMS = 100;
 export const MAX_QUANTITY = 1_000;
@@ -58,3 +60,6 @@ export const listOrdersQuerySchema = z
 export type ListOrdersQuery = z.infer<typeof listOrdersQuerySchema>;
 
 export const orderIdSchema = id('orderId');
+
+export const cancelOrderSchema = z.object({ reason: text(500).optional() }).strict();
+export type CancelOrder = z.infer<typeof cancelOrderSchema>;

@@ -4,16 +4,20 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/stack/stack';
+import { decodingDataConverter } from '../../src/temporal/codec/data-converter';
+import { parseEncryptionKeys } from '../../src/temporal/codec/encryption-keys';
 
 // Every committed history (recorded from real runs by `npm run histories:export`) must
 // replay against the current workflow code: a change that would break runs in flight
-// fails here, naming the history.
+// fails here, naming the history. Their payloads are encrypted with the test-only key
+// test/histories/test-key (scripts/encrypt-histories.ts), and decrypted here as the worker would.
 
 const root = projectRoot(__dirname);
 const historiesDir = join(root, 'test', 'histories');
 const files = readdirSync(historiesDir).filter((f) => f.endsWith('.json')).sort();
 const load = (file: string) => historyFromJSON(JSON.parse(readFileSync(join(historiesDir, file), 'utf8')));
 const shippedBundle = { codePath: join(root, 'dist', 'workflow-bundle.js') };
+const dataConverter = decodingDataConverter(parseEncryptionKeys(readFileSync(join(historiesDir, 'test-key'), 'utf8')));
 
 beforeAll(() => Runtime.install({ logger: new DefaultLogger('WARN') }));
 
@@ -23,7 +27,7 @@ describe('replay of recorded histories', () => {
   });
 
   it.each(files)('%s replays against the current workflow', async (file) => {
-    await expect(Worker.runReplayHistory({ workflowBundle: shippedBundle }, load(file), file)).resolves.toBeUndefined();
+    await expect(Worker.runReplayHistory({ workflowBundle: shippedBundle, dataConverter }, load(file), file)).resolves.toBeUndefined();
   });
 });
 
@@ -43,7 +47,7 @@ describe('the replay guard can fail', () => {
   }, 120_000);
 
   it.each(files.filter((f) => f.startsWith('v1-')))('%s does not replay once the risk check is added without a patch', async (file) => {
-    const results = Worker.runReplayHistories({ workflowBundle: unpatched }, [{ workflowId: file, history: load(file) }]);
+    const results = Worker.runReplayHistories({ workflowBundle: unpatched, dataConverter }, [{ workflowId: file, history: load(file) }]);
     const errors = [];
     for await (const result of results) errors.push(result.error);
     expect(errors).toHaveLength(1);
