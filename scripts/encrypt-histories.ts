@@ -8,17 +8,13 @@
 // can run again over a folder that mixes old and new histories.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Payload } from '@temporalio/common';
 import { projectRoot } from '../src/stack/stack';
 import { AesGcmCodec } from '../src/temporal/codec/aes-gcm-codec';
 import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
+import { type JsonPayload, payloadFromJson, payloadToJson } from '../src/temporal/codec/payload-json';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
-interface JsonPayload {
-  metadata: Record<string, string>;
-  data?: string;
-}
 
 const historiesDir = join(projectRoot(), 'test', 'histories');
 const codec = new AesGcmCodec(parseEncryptionKeys(readFileSync(join(historiesDir, 'test-key'), 'utf8')));
@@ -30,15 +26,8 @@ const isUnencodedFailure = (node: JsonObject): boolean =>
   typeof node.message === 'string' && !node.encodedAttributes && Object.keys(node).some((key) => key.endsWith('FailureInfo'));
 
 async function encryptPayload(json: JsonPayload): Promise<JsonPayload> {
-  const payload: Payload = {
-    metadata: Object.fromEntries(Object.entries(json.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
-    data: Buffer.from(json.data ?? '', 'base64'),
-  };
-  const [encrypted] = await codec.encode([payload]);
-  return {
-    metadata: Object.fromEntries(Object.entries(encrypted!.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')])),
-    data: Buffer.from(encrypted!.data ?? []).toString('base64'),
-  };
+  const [encrypted] = await codec.encode([payloadFromJson(json)]);
+  return payloadToJson(encrypted!);
 }
 
 /** The failure as DefaultFailureConverter({ encodeCommonAttributes: true }) would have written it. */

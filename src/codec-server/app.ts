@@ -3,9 +3,10 @@
 // browser, hence CORS) and the CLI (--codec-endpoint) show decrypted payloads through it.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import cors from '@fastify/cors';
-import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { PayloadCodec } from '@temporalio/common';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { payloadFromJson, payloadToJson } from '../temporal/codec/payload-json';
 
 export interface CodecServerOptions {
   codec: PayloadCodec;
@@ -18,16 +19,6 @@ export interface CodecServerOptions {
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
 const bodySchema = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })),
-});
-type JsonPayload = z.infer<typeof bodySchema>['payloads'][number];
-
-const fromJson = ({ metadata = {}, data = '' }: JsonPayload): Payload => ({
-  metadata: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
-  data: Buffer.from(data, 'base64'),
-});
-const toJson = (payload: Payload): JsonPayload => ({
-  metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')])),
-  data: Buffer.from(payload.data ?? []).toString('base64'),
 });
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -54,7 +45,7 @@ export async function codecServer({ codec, corsOrigins, authToken }: CodecServer
       const body = bodySchema.safeParse(request.body);
       if (!body.success) return reply.status(400).send({ message: body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
       try {
-        return { payloads: (await codec[direction](body.data.payloads.map(fromJson))).map(toJson) };
+        return { payloads: (await codec[direction](body.data.payloads.map(payloadFromJson))).map(payloadToJson) };
       } catch (err) {
         // An unknown key ID or a tampered payload: the caller's input, not our fault.
         return reply.status(422).send({ message: (err as Error).message });

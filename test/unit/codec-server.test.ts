@@ -3,19 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { codecServer } from '../../src/codec-server/app';
 import { AesGcmCodec } from '../../src/temporal/codec/aes-gcm-codec';
 import { newEncryptionKeyEntry, parseEncryptionKeys } from '../../src/temporal/codec/encryption-keys';
+import { payloadToJson } from '../../src/temporal/codec/payload-json';
 
 const UI = 'http://127.0.0.1:8233';
 const codec = new AesGcmCodec(parseEncryptionKeys(newEncryptionKeyEntry('k1')));
-const asJson = (p: { metadata?: Record<string, Uint8Array | null> | null; data?: Uint8Array | null }) => ({
-  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')])),
-  data: Buffer.from(p.data ?? []).toString('base64'),
-});
 
 describe('codec server (remote codec protocol)', () => {
   it('decodes what the service encrypted, and encodes', async () => {
     const app = await codecServer({ codec, corsOrigins: [UI] });
     const [encrypted] = await codec.encode([defaultPayloadConverter.toPayload({ paymentToken: 'tok_x' })]);
-    const decoded = await app.inject({ method: 'POST', url: '/decode', headers: { 'x-namespace': 'default' }, payload: { payloads: [asJson(encrypted!)] } });
+    const decoded = await app.inject({ method: 'POST', url: '/decode', headers: { 'x-namespace': 'default' }, payload: { payloads: [payloadToJson(encrypted!)] } });
     expect(decoded.statusCode).toBe(200);
     expect(Buffer.from(decoded.json().payloads[0].data, 'base64').toString()).toBe('{"paymentToken":"tok_x"}');
     const encoded = await app.inject({ method: 'POST', url: '/encode', payload: decoded.json() });
