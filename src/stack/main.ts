@@ -1,14 +1,14 @@
 // `npm start`: the whole stack in the foreground until Ctrl-C. `npm run start:temporal`:
-// only the Temporal dev server, for running the other parts by hand.
+// only the Temporal dev server and its UI's codec server, for running the other parts by hand.
 import { defaultStackOptions, startStack } from './stack';
 
 async function main() {
   const temporalOnly = process.argv[2] === 'temporal';
-  const options = { ...defaultStackOptions(), services: temporalOnly ? ['temporal' as const] : undefined };
+  const options = { ...defaultStackOptions(), services: temporalOnly ? (['temporal', 'codec'] as const).slice() : undefined };
   const stack = await startStack(options);
   const { urls } = stack;
   const lines = temporalOnly
-    ? [`Temporal      ${urls.temporal}`, `Temporal UI   ${urls.temporalUi}`]
+    ? [`Temporal      ${urls.temporal}`, `Temporal UI   ${urls.temporalUi}`, `Codec server  ${urls.codec}`]
     : [
         `API           ${urls.api}`,
         `OpenAPI docs  ${urls.docs}`,
