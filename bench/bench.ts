@@ -11,7 +11,7 @@ import type { Order } from '../src/shared/order-schema';
 import { workerConfig } from '../src/shared/config';
 import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
 import { startScratchStack } from '../src/stack/stack';
-import { decodingDataConverter } from '../src/temporal/codec/data-converter';
+import { encryptingDataConverter } from '../src/temporal/codec/data-converter';
 import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
 import { mapLimit } from './map-limit';
 
@@ -97,7 +97,9 @@ async function main() {
   const run = Date.now().toString(36);
   const { stack, dispose } = await startScratchStack('bench', { LOG_LEVEL: 'warn' });
   const connection = await Connection.connect({ address: stack.urls.temporal });
-  const client = new Client({ connection, dataConverter: decodingDataConverter(parseEncryptionKeys(stack.env.ENCRYPTION_KEYS!)) });
+  // The ceiling's client and worker encrypt like the service's: the same payload cost on both sides.
+  const dataConverter = encryptingDataConverter(parseEncryptionKeys(stack.env.ENCRYPTION_KEYS!));
+  const client = new Client({ connection, dataConverter });
   try {
     // 1. Ceiling: the same number of workflows and activities, straight through the client;
     // measured before and after the service (the server gets slower as its database fills,
@@ -108,6 +110,7 @@ async function main() {
       const ceilingWorker = await Worker.create({
         connection: nativeConnection,
         taskQueue,
+        dataConverter,
         workflowBundle: ceilingBundle,
         activities: { noop: async () => undefined },
         // The same tuning as the service's worker (same environment).
