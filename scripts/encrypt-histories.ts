@@ -2,8 +2,7 @@
 // (test/histories/*.json by default) in place with the TEST-ONLY key test/histories/test-key,
 // as the service's codec would have written them: inputs, results, memo, summaries, update
 // arguments, and failure messages (moved into encoded attributes, as the worker's failure
-// converter does). Search attributes, headers and markers stay as they are, as the SDK writes
-// them: Temporal indexes the first, and the SDK's core reads patch markers without the codec.
+// converter does). Search attributes, headers and markers stay as they are (PLAIN_HISTORY_FIELDS).
 // Idempotent: payloads already encrypted, and failures already encoded, are left alone, so it
 // can run again over a folder that mixes old and new histories.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -12,13 +11,13 @@ import { projectRoot } from '../src/stack/stack';
 import { AesGcmCodec } from '../src/temporal/codec/aes-gcm-codec';
 import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
 import { type JsonPayload, payloadFromJson, payloadToJson } from '../src/temporal/codec/payload-json';
+import { PLAIN_HISTORY_FIELDS } from '../src/temporal/codec/plain-fields';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 const historiesDir = join(projectRoot(), 'test', 'histories');
 const codec = new AesGcmCodec(parseEncryptionKeys(readFileSync(join(historiesDir, 'test-key'), 'utf8')));
-const UNENCRYPTED_FIELDS = new Set(['searchAttributes', 'header', 'markerRecordedEventAttributes']);
 
 const isObject = (node: Json): node is JsonObject => typeof node === 'object' && node !== null && !Array.isArray(node);
 const isPayload = (node: JsonObject): boolean => isObject(node.metadata ?? null) && typeof (node.metadata as JsonObject).encoding === 'string';
@@ -37,12 +36,13 @@ function encodeFailure({ message, stackTrace, ...rest }: JsonObject): JsonObject
   return { ...rest, message: 'Encoded failure', stackTrace: '', encodedAttributes };
 }
 
-async function encrypt(node: Json): Promise<Json> {
-  if (Array.isArray(node)) return Promise.all(node.map(encrypt));
+/** The history (any part of it) with every payload encrypted; unchanged if it already is. */
+export async function encryptHistory(node: Json): Promise<Json> {
+  if (Array.isArray(node)) return Promise.all(node.map(encryptHistory));
   if (!isObject(node)) return node;
   if (isPayload(node)) return (await encryptPayload(node as unknown as JsonPayload)) as unknown as Json;
   const object = isUnencodedFailure(node) ? encodeFailure(node) : node;
-  const entries = await Promise.all(Object.entries(object).map(async ([key, value]) => [key, UNENCRYPTED_FIELDS.has(key) ? value : await encrypt(value)] as const));
+  const entries = await Promise.all(Object.entries(object).map(async ([key, value]) => [key, PLAIN_HISTORY_FIELDS.has(key) ? value : await encryptHistory(value)] as const));
   return Object.fromEntries(entries);
 }
 
@@ -51,14 +51,16 @@ async function main() {
   const targets = files.length > 0 ? files : readdirSync(historiesDir).filter((f) => f.endsWith('.json')).map((f) => join(historiesDir, f));
   for (const file of targets) {
     const before = readFileSync(file, 'utf8');
-    const after = `${JSON.stringify(await encrypt(JSON.parse(before)), null, 2)}\n`;
+    const after = `${JSON.stringify(await encryptHistory(JSON.parse(before)), null, 2)}\n`;
     if (after === before) continue;
     writeFileSync(file, after);
     console.log(`encrypted ${file}`);
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

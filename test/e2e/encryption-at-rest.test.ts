@@ -7,6 +7,7 @@ import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AesGcmCodec, ENCRYPTED_ENCODING } from '../../src/temporal/codec/aes-gcm-codec';
 import { parseEncryptionKeys } from '../../src/temporal/codec/encryption-keys';
+import { PLAIN_HISTORY_FIELDS } from '../../src/temporal/codec/plain-fields';
 import { setFaults, useIsolatedStack } from '../support/isolated-stack';
 import { newOrder } from '../support/orders';
 
@@ -52,10 +53,6 @@ async function storedBytes(workflowId: string): Promise<{ bytes: Buffer; events:
   return { bytes, events };
 }
 
-// Fields Temporal or the SDK's core must read as they are: indexed search attributes (IDs,
-// status, total only), headers, and the SDK's patch markers.
-const PLAIN_FIELDS = new Set(['searchAttributes', 'header', 'markerRecordedEventAttributes']);
-
 /** Paths of payloads in the history that are not encrypted, outside those fields. */
 function plaintextPayloads(node: unknown, path = ''): string[] {
   if (!node || typeof node !== 'object') return [];
@@ -65,7 +62,7 @@ function plaintextPayloads(node: unknown, path = ''): string[] {
     const encoding = Buffer.from((record.metadata as Record<string, Uint8Array>)[METADATA_ENCODING_KEY] ?? []).toString();
     return encoding === ENCRYPTED_ENCODING ? [] : [path];
   }
-  return Object.entries(record).flatMap(([key, child]) => (PLAIN_FIELDS.has(key) ? [] : plaintextPayloads(child, `${path}.${key}`)));
+  return Object.entries(record).flatMap(([key, child]) => (PLAIN_HISTORY_FIELDS.has(key) ? [] : plaintextPayloads(child, `${path}.${key}`)));
 }
 
 describe('no card data or address in plaintext in Temporal', () => {

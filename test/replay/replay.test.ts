@@ -3,6 +3,7 @@ import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { encryptHistory } from '../../scripts/encrypt-histories';
 import { projectRoot } from '../../src/stack/stack';
 import { decodingDataConverter } from '../../src/temporal/codec/data-converter';
 import { parseEncryptionKeys } from '../../src/temporal/codec/encryption-keys';
@@ -24,6 +25,11 @@ beforeAll(() => Runtime.install({ logger: new DefaultLogger('WARN') }));
 describe('replay of recorded histories', () => {
   it('has histories for every path', () => {
     expect(files.length).toBeGreaterThanOrEqual(13);
+  });
+
+  it.each(files)('%s holds no plaintext payload or failure message (else: npm run histories:encrypt)', async (file) => {
+    const json = JSON.parse(readFileSync(join(historiesDir, file), 'utf8'));
+    expect(await encryptHistory(json)).toEqual(json);
   });
 
   it.each(files)('%s replays against the current workflow', async (file) => {
