@@ -11,10 +11,16 @@ import { ApiKeys, apiKeysFromEnv } from './api-keys';
  */
 @Module({
   imports: [
-    ThrottlerModule.forRoot({
-      throttlers: [{ limit: rateLimitConfig().limit, ttl: rateLimitConfig().windowMs }],
-      getTracker: (req) => (req as AuthenticatedRequest).apiKey?.id ?? (req as AuthenticatedRequest).ip,
-      generateKey: (_context, tracker, name) => `${name}:${tracker}`,
+    ThrottlerModule.forRootAsync({
+      useFactory: () => {
+        const { limit, windowMs } = rateLimitConfig();
+        return {
+          throttlers: [{ limit, ttl: windowMs }],
+          // Only on routes behind ApiKeyGuard, which has set the key.
+          getTracker: (req) => (req as AuthenticatedRequest).apiKey!.id,
+          generateKey: (_context, tracker, name) => `${name}:${tracker}`,
+        };
+      },
     }),
   ],
   providers: [{ provide: ApiKeys, useFactory: () => apiKeysFromEnv() }, ApiKeyGuard],
