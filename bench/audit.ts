@@ -7,12 +7,17 @@ import { byOrder, isStandingCharge, isStandingShipment, readLedgers } from '../s
 import { type KnownOrder, ordersInTemporal } from '../src/reconcile/orders';
 import { findImbalances } from '../src/reconcile/reconcile';
 import { isTerminal, type OrderStatus } from '../src/shared/order-state';
+import { localEncryptionKeys } from '../src/stack/dev-secrets';
+import { decodingDataConverter } from '../src/temporal/codec/data-converter';
+import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
 
 export interface AuditTargets {
   temporalAddress: string;
   namespace: string;
   paymentsUrl: string;
   shippingUrl: string;
+  /** ENCRYPTION_KEYS of the stack: runs' memos are encrypted. */
+  encryptionKeys: string;
 }
 
 export interface AuditReport {
@@ -60,7 +65,7 @@ export async function audit(targets: AuditTargets, submitted?: string[]): Promis
   const connection = await Connection.connect({ address: targets.temporalAddress });
   let orders: Map<string, KnownOrder>;
   try {
-    orders = await ordersInTemporal(new Client({ connection, namespace: targets.namespace }));
+    orders = await ordersInTemporal(new Client({ connection, namespace: targets.namespace, dataConverter: decodingDataConverter(parseEncryptionKeys(targets.encryptionKeys)) }));
   } finally {
     await connection.close();
   }
@@ -151,7 +156,9 @@ async function main() {
       shipping: { type: 'string', default: process.env.SHIPPING_URL ?? 'http://127.0.0.1:4002' },
     },
   });
-  const report = await audit({ temporalAddress: values.temporal, namespace: values.namespace, paymentsUrl: values.payments, shippingUrl: values.shipping });
+  // `npm start` keeps its development key in .data/.
+  const encryptionKeys = localEncryptionKeys();
+  const report = await audit({ temporalAddress: values.temporal, namespace: values.namespace, paymentsUrl: values.payments, shippingUrl: values.shipping, encryptionKeys });
   process.exit(printReport(report) ? 0 : 1);
 }
 

@@ -9,7 +9,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Order } from '../src/shared/order-schema';
 import { workerConfig } from '../src/shared/config';
+import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
 import { startScratchStack } from '../src/stack/stack';
+import { encryptingDataConverter } from '../src/temporal/codec/data-converter';
+import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
 import { measureCheckout } from './checkout-latency';
 import { mapLimit } from './map-limit';
 
@@ -82,9 +85,9 @@ const order = (i: number, run: string): Order => ({
   paymentToken: 'tok_visa',
 });
 
-async function postOrder(api: string, body: Order): Promise<{ status: number; ms: number }> {
+async function postOrder(api: ApiTarget, body: Order): Promise<{ status: number; ms: number }> {
   const t0 = performance.now();
-  const response = await fetch(`${api}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await apiFetch(api, '/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   await response.arrayBuffer();
   return { status: response.status, ms: performance.now() - t0 };
 }
@@ -95,7 +98,9 @@ async function main() {
   const run = Date.now().toString(36);
   const { stack, dispose } = await startScratchStack('bench', { LOG_LEVEL: 'warn' });
   const connection = await Connection.connect({ address: stack.urls.temporal });
-  const client = new Client({ connection });
+  // The ceiling's client and worker encrypt like the service's: the same payload cost on both sides.
+  const dataConverter = encryptingDataConverter(parseEncryptionKeys(stack.env.ENCRYPTION_KEYS!));
+  const client = new Client({ connection, dataConverter });
   try {
     // 1. Ceiling: the same number of workflows and activities, straight through the client;
     // measured before and after the service (the server gets slower as its database fills,
@@ -106,6 +111,7 @@ async function main() {
       const ceilingWorker = await Worker.create({
         connection: nativeConnection,
         taskQueue,
+        dataConverter,
         workflowBundle: ceilingBundle,
         activities: { noop: async () => undefined },
         // The same tuning as the service's worker (same environment).
@@ -141,7 +147,7 @@ async function main() {
     await mapLimit(Array.from({ length: N }), C, async (_, i) => {
       const body = order(i, run);
       sentAt.set(`order-${body.orderId}`, Date.now());
-      const { status, ms } = await postOrder(stack.urls.api, body);
+      const { status, ms } = await postOrder(stackApi(stack), body);
       if (status !== 202) throw new Error(`POST /orders answered ${status}`);
       newLatencies.push(ms);
     });
@@ -163,7 +169,7 @@ async function main() {
     const cpuBeforeDuplicates = cpu();
     const dupLatencies: number[] = [];
     await mapLimit(Array.from({ length: N * D }), C, async (_, j) => {
-      const { status, ms } = await postOrder(stack.urls.api, order(j % N, run));
+      const { status, ms } = await postOrder(stackApi(stack), order(j % N, run));
       if (status !== 200) throw new Error(`duplicate POST /orders answered ${status}`);
       dupLatencies.push(ms);
     });

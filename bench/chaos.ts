@@ -17,7 +17,10 @@ import { randomUUID } from 'node:crypto';
 import { reconcile } from '../src/reconcile/main';
 import { isTerminal } from '../src/shared/order-state';
 import { workflowIdFor } from '../src/shared/workflow-ids';
+import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
 import { type Stack, startScratchStack } from '../src/stack/stack';
+import { encryptingDataConverter } from '../src/temporal/codec/data-converter';
+import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
 import { forgetWorkflow } from '../src/temporal/forget-workflow';
 import { audit, printReport } from './audit';
 import { mapLimit } from './map-limit';
@@ -79,10 +82,10 @@ function plan(i: number): Plan {
 }
 
 /** POST/GET with a client's patience: retries network errors and 5xx until the deadline. */
-async function call(url: string, init: RequestInit = {}): Promise<number> {
+async function call(send: (signal: AbortSignal) => Promise<Response>): Promise<number> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
+      const response = await send(AbortSignal.timeout(15_000));
       await response.arrayBuffer();
       if (response.status < 500) return response.status;
     } catch {
@@ -93,16 +96,18 @@ async function call(url: string, init: RequestInit = {}): Promise<number> {
   }
 }
 
-const post = (url: string, body?: unknown) =>
-  call(url, { method: 'POST', headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+const post = (api: ApiTarget, path: string, body?: unknown) =>
+  call((signal) => apiFetch(api, path, { method: 'POST', headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined, signal }));
 
 async function setFaults(stack: Stack, faults: object) {
-  for (const base of [stack.urls.payments, stack.urls.shipping]) await call(`${base}/v1/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  const init = { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) };
+  for (const base of [stack.urls.payments, stack.urls.shipping]) await call((signal) => fetch(`${base}/v1/faults`, { ...init, signal }));
 }
 
 async function main() {
   const started = Date.now();
   const { stack, dispose } = await startScratchStack('chaos', { IDEMPOTENCY_KEY_TTL_S: opts['key-ttl-s'] });
+  const api = stackApi(stack);
   const counts = {
     posts: 0, accepted202: 0, replayed200: 0, conflicts409: 0, unanswered: 0, cancels: 0, workerKills: 0, serverRestarts: 0,
     forgottenResubmitted: 0, resets: 0, terminated: 0, reconcileFixed: 0, imbalancesNotFromTheTerminate: 0,
@@ -118,10 +123,10 @@ async function main() {
       // One submission first; then the duplicates (one maybe conflicting) and, for some
       // orders, a cancel, all at once while the order runs.
       const bodies = Array.from({ length: K }, (_, k) => (conflicting && k === K - 1 ? conflicting : order));
-      const first = await post(`${stack.urls.api}/orders`, bodies[0]);
+      const first = await post(api, '/orders', bodies[0]);
       const [statuses] = await Promise.all([
-        Promise.all(bodies.slice(1).map((body) => post(`${stack.urls.api}/orders`, body))),
-        cancel && (counts.cancels++, post(`${stack.urls.api}/orders/${order.orderId}/cancel`)),
+        Promise.all(bodies.slice(1).map((body) => post(api, '/orders', body))),
+        cancel && (counts.cancels++, post(api, `/orders/${order.orderId}/cancel`)),
       ]);
       statuses.unshift(first);
       counts.posts += statuses.length;
@@ -170,11 +175,12 @@ async function main() {
     console.log(`chaos: submitted in ${((Date.now() - started) / 1000).toFixed(0)} s; faults off, waiting for every order to end`);
     await setFaults(stack, {});
 
-    await waitUntilEnded(stack, accepted);
+    await waitUntilEnded(api, accepted);
 
     const connection = await Connection.connect({ address: stack.urls.temporal });
     try {
-      await operatorsAndForgetting(stack, new Client({ connection }), plans, accepted, counts);
+      const client = new Client({ connection, dataConverter: encryptingDataConverter(parseEncryptionKeys(stack.env.ENCRYPTION_KEYS!)) });
+      await operatorsAndForgetting(stack, api, client, plans, accepted, counts);
     } finally {
       await connection.close();
     }
@@ -185,7 +191,7 @@ async function main() {
     console.log(`chaos: reconcile --fix settled ${settled.fixed}, ${settled.open} open`);
 
     const report = await audit(
-      { temporalAddress: stack.urls.temporal, namespace: 'default', paymentsUrl: stack.urls.payments, shippingUrl: stack.urls.shipping },
+      { temporalAddress: stack.urls.temporal, namespace: 'default', paymentsUrl: stack.urls.payments, shippingUrl: stack.urls.shipping, encryptionKeys: stack.env.ENCRYPTION_KEYS! },
       [...accepted],
     );
     console.log(`chaos: ${JSON.stringify(counts)}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
@@ -197,11 +203,11 @@ async function main() {
 }
 
 /** Polls the order views until every order has ended, or the deadline. */
-async function waitUntilEnded(stack: Stack, orderIds: Iterable<string>): Promise<void> {
+async function waitUntilEnded(api: ApiTarget, orderIds: Iterable<string>): Promise<void> {
   const pending = new Set(orderIds);
   while (pending.size > 0 && Date.now() < DEADLINE) {
     await mapLimit([...pending], 20, async (orderId) => {
-      const response = await fetch(`${stack.urls.api}/orders/${orderId}`).catch(() => undefined);
+      const response = await apiFetch(api, `/orders/${orderId}`).catch(() => undefined);
       const view = response?.ok ? ((await response.json()) as { status: string }) : undefined;
       if (view && isTerminal(view.status as never)) pending.delete(orderId);
     });
@@ -214,8 +220,8 @@ async function waitUntilEnded(stack: Stack, orderIds: Iterable<string>): Promise
  * does) and they are submitted again, some runs are reset to their first workflow task,
  * one new order is terminated between its charge and its refund.
  */
-async function operatorsAndForgetting(stack: Stack, client: Client, plans: Plan[], accepted: Set<string>, counts: Record<string, number>) {
-  await terminateBetweenChargeAndRefund(stack, client, accepted);
+async function operatorsAndForgetting(stack: Stack, api: ApiTarget, client: Client, plans: Plan[], accepted: Set<string>, counts: Record<string, number>) {
+  await terminateBetweenChargeAndRefund(stack, api, client, accepted);
   counts.terminated++;
   await setFaults(stack, FAULTS);
   const ended = plans.filter((p) => accepted.has(p.order.orderId));
@@ -230,7 +236,7 @@ async function operatorsAndForgetting(stack: Stack, client: Client, plans: Plan[
   await Promise.all([
     mapLimit(forgotten, 10, async ({ order }, i) => {
       await forgetWorkflow(client, workflowIdFor(order.orderId));
-      await post(`${stack.urls.api}/orders`, variants[i % variants.length](order));
+      await post(api, '/orders', variants[i % variants.length](order));
       counts.forgottenResubmitted++;
     }),
     mapLimit(reset, 5, async ({ order }) => {
@@ -244,7 +250,7 @@ async function operatorsAndForgetting(stack: Stack, client: Client, plans: Plan[
     }),
   ]);
   await setFaults(stack, {});
-  await waitUntilEnded(stack, [...forgotten, ...reset].map((p) => p.order.orderId));
+  await waitUntilEnded(api, [...forgotten, ...reset].map((p) => p.order.orderId));
 }
 
 /**
@@ -252,8 +258,9 @@ async function operatorsAndForgetting(stack: Stack, client: Client, plans: Plan[
  * refuses its address and every refund fails until the run is gone. Its books stay open for
  * `reconcile --fix`.
  */
-async function terminateBetweenChargeAndRefund(stack: Stack, client: Client, accepted: Set<string>) {
-  await call(`${stack.urls.payments}/v1/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ beforeCommit: 1, paths: ['/v1/refunds'] }) });
+async function terminateBetweenChargeAndRefund(stack: Stack, api: ApiTarget, client: Client, accepted: Set<string>) {
+  const refundsFail = { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ beforeCommit: 1, paths: ['/v1/refunds'] }) };
+  await call((signal) => fetch(`${stack.urls.payments}/v1/faults`, { ...refundsFail, signal }));
   const base = plan(N).order;
   const order: Order = {
     ...base,
@@ -262,7 +269,7 @@ async function terminateBetweenChargeAndRefund(stack: Stack, client: Client, acc
     items: [{ sku: 'sku-t', quantity: 1, unitPriceCents: 900 }],
     shippingAddress: { ...base.shippingAddress, postalCode: '00000' },
   };
-  await post(`${stack.urls.api}/orders`, order);
+  await post(api, '/orders', order);
   accepted.add(order.orderId);
   const handle = client.workflow.getHandle(workflowIdFor(order.orderId));
   while (Date.now() < DEADLINE) {

@@ -1,19 +1,22 @@
 // `npm run histories:export -- <tag> [<filter>]`: runs the real stack in a scratch folder, drives one
 // order down each path of the lifecycle through the API, and writes each run's full
-// history as JSON to test/histories/<tag>-<path>.json for the replay test.
+// history as JSON to test/histories/<tag>-<path>.json for the replay test. Payloads are
+// written as Temporal stores them, encrypted: run with ENCRYPTION_KEYS set to the test-only
+// key of test/histories/test-key, which the replay test decrypts them with.
 import { Client, Connection } from '@temporalio/client';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Order } from '../src/shared/order-schema';
 import { isTerminal } from '../src/shared/order-state';
-import { type Stack, projectRoot, startScratchStack } from '../src/stack/stack';
+import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
+import { projectRoot, startScratchStack } from '../src/stack/stack';
+import { encryptingDataConverter } from '../src/temporal/codec/data-converter';
+import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
 import { temporalCli } from '../src/stack/temporal-cli';
 import { workflowIdFor } from '../src/shared/workflow-ids';
 import { forgetWorkflow } from '../src/temporal/forget-workflow';
-
-type Urls = Stack['urls'];
 
 interface Scenario {
   path: string;
@@ -22,7 +25,7 @@ interface Scenario {
   /** Payment provider faults while the order runs. */
   paymentFaults?: object;
   /** Runs after the submission, e.g. to cancel. */
-  drive?: (urls: Urls, client: Client, orderId: string) => Promise<void>;
+  drive?: (stack: Target, client: Client, orderId: string) => Promise<void>;
   /**
    * Submits the order first with these changes and lets it end, then forgets its workflow
    * (as retention does): the recorded run is the resubmission, meeting the old effects.
@@ -31,6 +34,8 @@ interface Scenario {
   /** Submitted with `Prefer: wait=<n>` (synchronous checkout, Update-with-Start). */
   waitS?: number;
 }
+
+type Target = { api: ApiTarget; payments: string };
 
 const setFaults = (base: string, faults: object) =>
   fetch(`${base}/v1/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
@@ -48,9 +53,9 @@ const scenarios: Scenario[] = [
     path: 'charge-retried-after-lost-response',
     expect: 'COMPLETED',
     paymentFaults: { afterCommit: 1 },
-    drive: async (urls) => {
+    drive: async ({ payments }) => {
       await sleep(2_000);
-      await setFaults(urls.payments, {});
+      await setFaults(payments, {});
     },
   },
   {
@@ -89,9 +94,9 @@ const scenarios: Scenario[] = [
   { path: 'checkout-waited-declined', expect: 'PAYMENT_DECLINED', waitS: 20, order: { paymentToken: 'tok_declined' } },
 ];
 
-async function cancelWhileCharging(urls: Urls, _client: Client, orderId: string): Promise<void> {
+async function cancelWhileCharging({ api }: Target, _client: Client, orderId: string): Promise<void> {
   await sleep(300);
-  await fetch(`${urls.api}/orders/${orderId}/cancel`, { method: 'POST' });
+  await apiFetch(api, `/orders/${orderId}/cancel`, { method: 'POST' });
 }
 
 function order(path: string, tag: string, overrides: Partial<Order> = {}): Order {
@@ -106,9 +111,9 @@ function order(path: string, tag: string, overrides: Partial<Order> = {}): Order
   };
 }
 
-async function waitTerminal(api: string, orderId: string): Promise<string> {
+async function waitTerminal(api: ApiTarget, orderId: string): Promise<string> {
   for (let i = 0; i < 300; i++) {
-    const view = (await (await fetch(`${api}/orders/${orderId}`)).json()) as { status: string };
+    const view = (await (await apiFetch(api, `/orders/${orderId}`)).json()) as { status: string };
     if (isTerminal(view.status as never)) return view.status;
     await sleep(200);
   }
@@ -120,17 +125,18 @@ async function main() {
   if (!tag || !/^[a-z0-9-]+$/.test(tag)) throw new Error('usage: npm run histories:export -- <tag> [<path filter>], e.g. v4 checkout');
   const outDir = join(projectRoot(), 'test', 'histories');
   mkdirSync(outDir, { recursive: true });
-  const { stack, dispose } = await startScratchStack('histories');
+  const { stack, dispose } = await startScratchStack('histories', { ENCRYPTION_KEYS: readFileSync(join(outDir, 'test-key'), 'utf8').trim() });
+  const api = stackApi(stack);
   const connection = await Connection.connect({ address: stack.urls.temporal });
-  const client = new Client({ connection });
+  const client = new Client({ connection, dataConverter: encryptingDataConverter(parseEncryptionKeys(stack.env.ENCRYPTION_KEYS!)) });
   try {
     const run = async (scenario: Scenario, body: Order, drive: Scenario['drive']) => {
       await setFaults(stack.urls.payments, scenario.paymentFaults ?? {});
       const headers = { 'content-type': 'application/json', ...(scenario.waitS ? { prefer: `wait=${scenario.waitS}` } : {}) };
-      const response = await fetch(`${stack.urls.api}/orders`, { method: 'POST', headers, body: JSON.stringify(body) });
+      const response = await apiFetch(api, '/orders', { method: 'POST', headers, body: JSON.stringify(body) });
       if (response.status !== 202) throw new Error(`${scenario.path}: POST /orders answered ${response.status}`);
-      await drive?.(stack.urls, client, body.orderId);
-      const status = await waitTerminal(stack.urls.api, body.orderId);
+      await drive?.({ api, payments: stack.urls.payments }, client, body.orderId);
+      const status = await waitTerminal(api, body.orderId);
       await setFaults(stack.urls.payments, {});
       return status;
     };

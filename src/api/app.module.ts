@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { logLevel } from '../shared/config';
 import { workflowIdFor } from '../shared/workflow-ids';
 import { shutdownTracing } from '../telemetry/tracing';
+import { AuthModule } from './auth/auth.module';
 import { HealthController } from './health/health.controller';
 import { OrdersController } from './orders/orders.controller';
 import { OrdersService } from './orders/orders.service';
@@ -15,6 +16,9 @@ import { TemporalModule } from './temporal.module';
     LoggerModule.forRoot({
       pinoHttp: {
         level: logLevel(),
+        // A bearer secret must never reach a log line. Bodies (payment token, address) are
+        // not logged at all.
+        redact: { paths: ['req.headers.authorization'], censor: '[redacted]' },
         // Each request line carries the order it is about, when the URL names one.
         customProps: (req) => {
           const orderId = /^\/orders\/([^/?]+)/.exec(req.url ?? '')?.[1];
@@ -26,6 +30,7 @@ import { TemporalModule } from './temporal.module';
     TerminusModule,
     PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true } }),
     TemporalModule,
+    AuthModule,
   ],
   controllers: [OrdersController, HealthController],
   providers: [

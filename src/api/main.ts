@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { apiConfig } from '../shared/config';
 import { startTracing } from '../telemetry/tracing';
 import { AppModule } from './app.module';
+import { answerMethodNotAllowed } from './http/method-not-allowed';
 import { ProblemFilter } from './http/problem.filter';
 import { recordRequestMetrics } from './http/request-metrics';
 
@@ -15,6 +16,7 @@ async function main() {
   const tracing = startTracing('orders-api');
   const { host, port } = apiConfig();
   const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024 });
+  answerMethodNotAllowed(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemFilter());
@@ -28,6 +30,7 @@ async function main() {
       .setTitle('Orders')
       .setDescription('Orders processed by durable Temporal workflows with exactly-once payment and shipping effects.')
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS_FILE (npm start: .data/api-key)' })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });

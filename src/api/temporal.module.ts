@@ -2,6 +2,7 @@ import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '
 import { Client, Connection } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { type TemporalConfig, temporalConfig, tracingConfig } from '../shared/config';
+import { encryptingDataConverter } from '../temporal/codec/data-converter';
 import { connectionOptions } from '../temporal/connection-options';
 
 export const TEMPORAL_CONFIG = Symbol('TEMPORAL_CONFIG');
@@ -17,6 +18,8 @@ export class TemporalClient extends Client implements OnApplicationShutdown {
     super({
       connection,
       namespace: config.namespace,
+      // Orders carry a payment token and an address: encrypted before they leave the process.
+      dataConverter: encryptingDataConverter(),
       // With tracing on (src/telemetry/tracing.ts), workflow starts, updates and queries get
       // spans whose context travels to the worker in the workflow's headers.
       interceptors: tracingConfig().enabled ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined,

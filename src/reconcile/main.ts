@@ -6,7 +6,10 @@ import { Client, Connection } from '@temporalio/client';
 import { parseArgs } from 'node:util';
 import { paymentProviderFromConfig } from '../providers/payment-provider';
 import { providerConfig, temporalConfig } from '../shared/config';
+import { encryptingDataConverter } from '../temporal/codec/data-converter';
+import { encryptionKeysFromEnv } from '../temporal/codec/encryption-keys';
 import { connectionOptions } from '../temporal/connection-options';
+import { localEncryptionKeys } from '../stack/dev-secrets';
 import { readLedgers } from './ledgers';
 import { ordersInTemporal } from './orders';
 import { type Finding, IMBALANCES, findImbalances, settle } from './reconcile';
@@ -26,7 +29,8 @@ export async function reconcile(options: { fix: boolean; env?: NodeJS.ProcessEnv
   const providers = providerConfig(env);
   const connection = await Connection.connect(connectionOptions(temporal));
   try {
-    const client = new Client({ connection, namespace: temporal.namespace });
+    // Descriptions carry the encrypted memo: the codec's keys are needed to read them.
+    const client = new Client({ connection, namespace: temporal.namespace, dataConverter: encryptingDataConverter(encryptionKeysFromEnv(env)) });
     const scan = async () => findImbalances(await ordersInTemporal(client), await readLedgers(providers.paymentsUrl, providers.shippingUrl));
     let findings = await scan();
     const orderIds = [...new Set(findings.map((f) => f.orderId))];
@@ -46,7 +50,7 @@ export async function reconcile(options: { fix: boolean; env?: NodeJS.ProcessEnv
 
 async function main() {
   const { values } = parseArgs({ options: { fix: { type: 'boolean', default: false } } });
-  const report = await reconcile({ fix: values.fix });
+  const report = await reconcile({ fix: values.fix, env: { ...process.env, ENCRYPTION_KEYS: localEncryptionKeys() } });
   console.log(report.open === 0 ? 'the books balance' : `${report.open} imbalance(s) open${values.fix ? ' after --fix: a person must settle them' : '; --fix settles refunds'}`);
   console.log(JSON.stringify(report));
   process.exit(report.open === 0 ? 0 : 1);

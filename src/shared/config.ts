@@ -50,6 +50,23 @@ export function apiConfig(env: NodeJS.ProcessEnv = process.env) {
 }
 
 const isPaymentsProvider = (value: string): value is 'sandbox' | 'stripe' => value === 'sandbox' || value === 'stripe';
+export function codecServerConfig(env: NodeJS.ProcessEnv = process.env) {
+  return {
+    host: str(env, 'CODEC_HOST', '127.0.0.1'),
+    port: int(env, 'CODEC_PORT', 8888),
+    /** The Temporal UI's origins (comma-separated): the browser calls the codec server from there. */
+    corsOrigins: str(env, 'CODEC_CORS_ORIGINS', 'http://127.0.0.1:8233,http://localhost:8233').split(',').map((o) => o.trim()).filter(Boolean),
+    authToken: env.CODEC_AUTH_TOKEN || undefined,
+  };
+}
+
+/** Requests per API key per window, counted by each API process. */
+export function rateLimitConfig(env: NodeJS.ProcessEnv = process.env) {
+  return {
+    limit: int(env, 'API_RATE_LIMIT', 6_000),
+    windowMs: int(env, 'API_RATE_LIMIT_WINDOW_S', 60) * 1000,
+  };
+}
 
 export function providerConfig(env: NodeJS.ProcessEnv = process.env) {
   const paymentsProvider = str(env, 'PAYMENTS_PROVIDER', 'sandbox');

@@ -7,7 +7,10 @@ import { ORDER_STATUSES } from './order-state';
 const ID = /^[A-Za-z0-9\-_.:]{1,64}$/;
 const id = (what: string) =>
   z.string().regex(ID, `${what} must be 1-64 characters of letters, digits and -_.:`);
-const text = (max: number) => z.string().trim().min(1).max(max);
+// The length limit applies as sent, and "not blank" is a pattern rather than trim-then-min(1):
+// both are what the OpenAPI document (generated from these schemas) states, so what it
+// calls valid the API accepts, and the reverse. The value is then stored trimmed.
+const text = (max: number) => z.string().max(max).trim().regex(/\S/, 'must not be blank');
 
 export const MAX_ITEMS = 100;
 export const MAX_QUANTITY = 1_000;
@@ -58,3 +61,6 @@ export const listOrdersQuerySchema = z
 export type ListOrdersQuery = z.infer<typeof listOrdersQuerySchema>;
 
 export const orderIdSchema = id('orderId');
+
+export const cancelOrderSchema = z.object({ reason: text(500).optional() }).strict();
+export type CancelOrder = z.infer<typeof cancelOrderSchema>;

@@ -2,33 +2,39 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Child, httpOk } from './child-process';
+import { type DevApiKey, ensureDevApiKey, ensureDevEncryptionKeys } from './dev-secrets';
 import { assertPortFree, freePort } from './free-port';
 import { devServerArgs, isServing, prepareNamespace, temporalCli } from './temporal-cli';
 
-// The whole stack on 127.0.0.1: Temporal dev server (SQLite file, Web UI), sandbox
-// providers, worker, API. Used by `npm start` and by the tests' global setup.
+// The whole stack on 127.0.0.1: Temporal dev server (SQLite file, Web UI), codec server
+// (decrypts payloads for the UI), sandbox providers, worker, API. Used by `npm start` and by the tests' global setup.
 
 export interface StackOptions {
   dataDir: string;
-  ports: { temporal: number; temporalUi: number; api: number; payments: number; shipping: number };
+  ports: { temporal: number; temporalUi: number; codec: number; api: number; payments: number; shipping: number };
   namespace: string;
   /** Namespace retention, e.g. "720h": closed orders are forgotten after it. */
   retention: string;
   /** Child output goes to <logDir>/<name>.log; without it, prefixed onto our stdout. */
   logDir?: string;
-  /** Extra environment for the sandbox (faults) and the worker. */
+  /**
+   * Extra environment for every child. Without ENCRYPTION_KEYS or API_KEYS_FILE (here or in
+   * ours), development ones are made in the data folder.
+   */
   env?: NodeJS.ProcessEnv;
   /** Which parts to start, in this order (default: all). Without 'temporal', `temporalAddress` names the server to use. */
   services?: ServiceName[];
   temporalAddress?: string;
 }
 
-export const SERVICES = ['temporal', 'sandbox', 'worker', 'api'] as const;
+export const SERVICES = ['temporal', 'codec', 'sandbox', 'worker', 'api'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 export interface Stack {
-  urls: { api: string; docs: string; temporalUi: string; temporal: string; payments: string; shipping: string };
+  urls: { api: string; docs: string; temporalUi: string; temporal: string; codec: string; payments: string; shipping: string };
   env: NodeJS.ProcessEnv;
+  /** The development API key's secret, when the stack made the key file (not with API_KEYS_FILE given). */
+  apiKey?: DevApiKey;
   child(name: ServiceName): Child;
   stop(): Promise<void>;
 }
@@ -49,6 +55,7 @@ export function defaultStackOptions(env: NodeJS.ProcessEnv = process.env): Stack
     ports: {
       temporal: port('TEMPORAL_PORT', 7233),
       temporalUi: port('TEMPORAL_UI_PORT', 8233),
+      codec: port('CODEC_PORT', 8888),
       api: port('PORT', 3000),
       payments: port('PAYMENTS_PORT', 4001),
       shipping: port('SHIPPING_PORT', 4002),
@@ -70,6 +77,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     docs: `http://${host}:${ports.api}/docs`,
     temporalUi: `http://${host}:${ports.temporalUi}`,
     temporal: options.temporalAddress ?? `${host}:${ports.temporal}`,
+    codec: `http://${host}:${ports.codec}`,
     payments: `http://${host}:${ports.payments}`,
     shipping: `http://${host}:${ports.shipping}`,
   };
@@ -84,8 +92,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     SANDBOX_DATA_DIR: dataDir,
     PORT: String(ports.api),
     WORKFLOW_BUNDLE: join(dist, 'workflow-bundle.js'),
+    CODEC_PORT: String(ports.codec),
+    // The UI calls the codec server from the browser, under either name of loopback.
+    CODEC_CORS_ORIGINS: [urls.temporalUi, urls.temporalUi.replace(host, 'localhost')].join(','),
     ...options.env,
   };
+  env.ENCRYPTION_KEYS ||= process.env.ENCRYPTION_KEYS || ensureDevEncryptionKeys(dataDir);
+  let apiKey: DevApiKey | undefined;
+  if (!env.API_KEYS_FILE && !process.env.API_KEYS_FILE && (options.services ?? SERVICES).includes('api')) {
+    apiKey = ensureDevApiKey(dataDir);
+    env.API_KEYS_FILE = apiKey.keysFile;
+  }
   const node = (name: ServiceName, script: string, ready: () => Promise<boolean>) =>
     new Child({ name, command: process.execPath, args: ['--require', join(dist, 'src/stack/exit-with-parent.js'), join(dist, script)], env, ready }, options.logDir);
 
@@ -93,11 +110,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     temporal: new Child(
       {
         name: 'temporal',
-        ...exitWithParent(cli, [...devServerArgs({ dbFile: join(dataDir, 'temporal.db'), port: ports.temporal, uiPort: ports.temporalUi }), '--namespace', namespace]),
+        ...exitWithParent(cli, [
+          ...devServerArgs({ dbFile: join(dataDir, 'temporal.db'), port: ports.temporal, uiPort: ports.temporalUi, codecEndpoint: urls.codec }),
+          '--namespace',
+          namespace,
+        ]),
         ready: () => isServing(cli, urls.temporal),
       },
       options.logDir,
     ),
+    codec: node('codec', 'src/codec-server/main.js', httpOk(`${urls.codec}/health`)),
     sandbox: node('sandbox', 'src/sandbox/main.js', async () => (await httpOk(`${urls.payments}/health`)()) && httpOk(`${urls.shipping}/health`)()),
     worker: node('worker', 'src/worker/main.js', async () => true),
     api: node('api', 'src/api/main.js', httpOk(`${urls.api}/ready`)),
@@ -108,7 +130,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   // Readiness probes would otherwise happily answer from someone else's server.
-  const portsOf: Record<ServiceName, number[]> = { temporal: [ports.temporal, ports.temporalUi], sandbox: [ports.payments, ports.shipping], worker: [], api: [ports.api] };
+  const portsOf: Record<ServiceName, number[]> = { temporal: [ports.temporal, ports.temporalUi], codec: [ports.codec], sandbox: [ports.payments, ports.shipping], worker: [], api: [ports.api] };
   for (const name of options.services ?? SERVICES) for (const port of portsOf[name]) await assertPortFree(port, name);
 
   try {
@@ -121,7 +143,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw err;
   }
-  return { urls, env, child: (name) => children[name], stop };
+  return { urls, env, apiKey, child: (name) => children[name], stop };
 }
 
 /**
@@ -134,7 +156,7 @@ function exitWithParent(command: string, args: string[]): { command: string; arg
 
 /** Free ports on 127.0.0.1 for every part of a stack. */
 export async function freeStackPorts(): Promise<StackOptions['ports']> {
-  return { temporal: await freePort(), temporalUi: await freePort(), api: await freePort(), payments: await freePort(), shipping: await freePort() };
+  return { temporal: await freePort(), temporalUi: await freePort(), codec: await freePort(), api: await freePort(), payments: await freePort(), shipping: await freePort() };
 }
 
 /**
@@ -143,7 +165,9 @@ export async function freeStackPorts(): Promise<StackOptions['ports']> {
  */
 export async function startScratchStack(name: string, env: NodeJS.ProcessEnv = {}): Promise<{ stack: Stack; dispose: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), `orders-${name}-`));
-  const stack = await startStack({ dataDir, ports: await freeStackPorts(), namespace: 'default', retention: '24h', logDir: join(dataDir, 'logs'), env });
+  // The tools measure and break the service, not the per-key rate limit.
+  const toolEnv = { API_RATE_LIMIT: '1000000', ...env };
+  const stack = await startStack({ dataDir, ports: await freeStackPorts(), namespace: 'default', retention: '24h', logDir: join(dataDir, 'logs'), env: toolEnv });
   return {
     stack,
     dispose: async () => {

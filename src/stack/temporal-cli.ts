@@ -17,15 +17,18 @@ export interface DevServerOptions {
   dbFile: string;
   port: number;
   uiPort: number;
+  /** The codec server the UI decrypts payloads through. */
+  codecEndpoint: string;
 }
 
-export function devServerArgs({ dbFile, port, uiPort }: DevServerOptions): string[] {
+export function devServerArgs({ dbFile, port, uiPort, codecEndpoint }: DevServerOptions): string[] {
   return [
     'server', 'start-dev',
     '--ip', '127.0.0.1',
     '--port', String(port),
     '--ui-port', String(uiPort),
     '--db-filename', dbFile,
+    '--ui-codec-endpoint', codecEndpoint,
     '--log-level', 'warn',
     // WAL with synchronous=NORMAL: durable across a crash of the process (not of the machine),
     // and about twice the throughput of SQLite's default rollback journal (docs/benchmarks.md).

@@ -3,11 +3,14 @@
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { failureConverterPath } from '../temporal/codec/data-converter';
 
 async function main() {
   const out = process.argv[2] ?? join(__dirname, '..', '..', 'workflow-bundle.js');
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
+    // The worker's failure converter (message and stack encrypted) runs inside the bundle too.
+    failureConverterPath,
     logger: new DefaultLogger('WARN'),
   });
   await writeFile(out, code);

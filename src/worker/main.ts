@@ -9,6 +9,7 @@ import { paymentProviderFromConfig } from '../providers/payment-provider';
 import { localRiskRules } from '../providers/risk';
 import { sandboxShipping } from '../providers/shipping';
 import { logLevel, providerConfig, riskConfig, temporalConfig, workerConfig } from '../shared/config';
+import { encryptingDataConverter } from '../temporal/codec/data-converter';
 import { connectionOptions } from '../temporal/connection-options';
 import { startTracing } from '../telemetry/tracing';
 import { activityCompletionLogging } from './activity-logging';
@@ -36,6 +37,7 @@ async function main() {
     connection,
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
+    dataConverter: encryptingDataConverter(),
     // The tracing plugin adds workflow interceptors, which must be bundled with the workflow
     // code: with tracing on, bundle at start-up instead of using the prebuilt bundle.
     ...(await workflowSource(tracing ? undefined : tuning.workflowBundlePath)),

@@ -8,7 +8,13 @@ import { newOrder } from '../support/orders';
 
 const isolated = useIsolatedStack('audit');
 
-const targets = () => ({ temporalAddress: isolated.stack.urls.temporal, namespace: 'default', paymentsUrl: isolated.stack.urls.payments, shippingUrl: isolated.stack.urls.shipping });
+const targets = () => ({
+  temporalAddress: isolated.stack.urls.temporal,
+  namespace: 'default',
+  paymentsUrl: isolated.stack.urls.payments,
+  shippingUrl: isolated.stack.urls.shipping,
+  encryptionKeys: isolated.stack.env.ENCRYPTION_KEYS!,
+});
 const sneak = (base: string, path: string, key: string, body: unknown) =>
   fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
 

@@ -94,7 +94,7 @@ describe('orders end to end (real API, Temporal, sandbox)', () => {
 
   it('answers malformed JSON and non-JSON bodies with 4xx, never 500', async () => {
     expect((await api('/orders', { method: 'POST', body: '{"orderId": ' })).status).toBe(400);
-    const text = await fetch(`${urls.api}/orders`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const text = await api('/orders', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
     expect(text.status).toBeGreaterThanOrEqual(400);
     expect(text.status).toBeLessThan(500);
   });

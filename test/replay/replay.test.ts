@@ -3,17 +3,22 @@ import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { encryptHistory } from '../../scripts/encrypt-histories';
 import { projectRoot } from '../../src/stack/stack';
+import { decodingDataConverter } from '../../src/temporal/codec/data-converter';
+import { parseEncryptionKeys } from '../../src/temporal/codec/encryption-keys';
 
 // Every committed history (recorded from real runs by `npm run histories:export`) must
 // replay against the current workflow code: a change that would break runs in flight
-// fails here, naming the history.
+// fails here, naming the history. Their payloads are encrypted with the test-only key
+// test/histories/test-key (scripts/encrypt-histories.ts), and decrypted here as the worker would.
 
 const root = projectRoot(__dirname);
 const historiesDir = join(root, 'test', 'histories');
 const files = readdirSync(historiesDir).filter((f) => f.endsWith('.json')).sort();
 const load = (file: string) => historyFromJSON(JSON.parse(readFileSync(join(historiesDir, file), 'utf8')));
 const shippedBundle = { codePath: join(root, 'dist', 'workflow-bundle.js') };
+const dataConverter = decodingDataConverter(parseEncryptionKeys(readFileSync(join(historiesDir, 'test-key'), 'utf8')));
 
 beforeAll(() => Runtime.install({ logger: new DefaultLogger('WARN') }));
 
@@ -24,8 +29,13 @@ describe('replay of recorded histories', () => {
     expect(files.filter((f) => f.includes('checkout'))).not.toHaveLength(0);
   });
 
+  it.each(files)('%s holds no plaintext payload or failure message (else: npm run histories:encrypt)', async (file) => {
+    const json = JSON.parse(readFileSync(join(historiesDir, file), 'utf8'));
+    expect(await encryptHistory(json)).toEqual(json);
+  });
+
   it.each(files)('%s replays against the current workflow', async (file) => {
-    await expect(Worker.runReplayHistory({ workflowBundle: shippedBundle }, load(file), file)).resolves.toBeUndefined();
+    await expect(Worker.runReplayHistory({ workflowBundle: shippedBundle, dataConverter }, load(file), file)).resolves.toBeUndefined();
   });
 });
 
@@ -42,7 +52,7 @@ async function withoutPatch(patchId: string, branch: 'true' | 'false', name: str
 
 async function replayError(workflowBundle: { code: string }, file: string) {
   const errors = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle }, [{ workflowId: file, history: load(file) }])) errors.push(result.error);
+  for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter }, [{ workflowId: file, history: load(file) }])) errors.push(result.error);
   expect(errors).toHaveLength(1);
   return errors[0];
 }

@@ -10,6 +10,8 @@ import { type Stack, freeStackPorts, startStack } from '../../src/stack/stack';
 declare module 'vitest' {
   export interface ProvidedContext {
     stack: Stack['urls'];
+    /** The bearer secret of the stack's API key (every scope). */
+    apiKey: string;
     stackEnv: Record<string, string>;
   }
 }
@@ -28,6 +30,7 @@ export async function setup(project: TestProject) {
     env: { WORKER_METRICS_PORT: '0' },
   });
   project.provide('stack', stack.urls);
+  project.provide('apiKey', stack.apiKey!.secret);
   project.provide('stackEnv', Object.fromEntries(Object.entries(stack.env).filter((e): e is [string, string] => e[1] !== undefined)));
 }
 

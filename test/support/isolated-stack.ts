@@ -21,16 +21,24 @@ export function useIsolatedStack(name: string, env: NodeJS.ProcessEnv = {}) {
     dataDir = mkdtempSync(join(tmpdir(), `orders-${name}-`));
     stack = await startStack({
       dataDir,
-      ports: { temporal: 0, temporalUi: 0, api: await freePort(), payments: await freePort(), shipping: await freePort() },
+      ports: { temporal: 0, temporalUi: 0, codec: 0, api: await freePort(), payments: await freePort(), shipping: await freePort() },
       namespace: 'default',
       retention: '24h',
       logDir: join(__dirname, '..', 'artifacts', 'logs', name),
       services: ['sandbox', 'worker', 'api'],
       temporalAddress: shared.temporal,
       // A task queue of this run's own: no other run on the same server can take its tasks.
-      env: { TEMPORAL_TASK_QUEUE: `orders-${name}-${randomUUID().slice(0, 8)}`, TEMPORAL_UI_URL: shared.temporalUi, WORKER_METRICS_PORT: '0', ...env },
+      // The shared server's encryption key, so the test files' Temporal clients read these runs too.
+      env: {
+        TEMPORAL_TASK_QUEUE: `orders-${name}-${randomUUID().slice(0, 8)}`,
+        TEMPORAL_UI_URL: shared.temporalUi,
+        WORKER_METRICS_PORT: '0',
+        ENCRYPTION_KEYS: inject('stackEnv').ENCRYPTION_KEYS,
+        ...env,
+      },
     });
-    client = ordersClient(stack.urls);
+    // With a key file of the test's own (API_KEYS_FILE in env), the test makes its own clients.
+    client = ordersClient(stack.urls, stack.apiKey?.secret ?? '');
   });
   afterAll(async () => {
     await stack?.stop();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import type { Order } from '../../src/shared/order-schema';
 import { isTerminal, type OrderStatus } from '../../src/shared/order-state';
+import { apiFetch } from '../../src/stack/api-client';
 import type { Stack } from '../../src/stack/stack';
 
 // Helpers for tests that drive a real API and audit the real sandbox ledgers.
@@ -21,10 +22,13 @@ export function newOrder(overrides: Partial<Order> = {}): Order {
   };
 }
 
-/** API calls and ledger reads against one stack: the shared one unless another is given. */
-export function ordersClient(urls: Stack['urls'] = inject('stack')) {
+/**
+ * API calls (with the stack's API key unless `headers` say otherwise) and ledger reads
+ * against one stack: the shared one unless another is given.
+ */
+export function ordersClient(urls: Stack['urls'] = inject('stack'), apiKey: string = inject('apiKey')) {
   async function api(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-    const response = await fetch(`${urls.api}${path}`, {
+    const response = await apiFetch({ url: urls.api, key: apiKey }, path, {
       method: init.method ?? 'GET',
       headers: { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
       body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),

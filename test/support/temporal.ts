@@ -5,14 +5,16 @@ import { afterAll, inject } from 'vitest';
 import { projectRoot } from '../../src/stack/stack';
 import { temporalCli as cliPath } from '../../src/stack/temporal-cli';
 import { forgetWorkflow as forget } from '../../src/temporal/forget-workflow';
+import { decodingDataConverter } from '../../src/temporal/codec/data-converter';
+import { parseEncryptionKeys } from '../../src/temporal/codec/encryption-keys';
 
 let client: Client | undefined;
 
-/** A Temporal client on the test stack, closed after the file's tests. */
+/** A Temporal client on the test stack (decrypting with its key), closed after the file's tests. */
 export async function temporal(): Promise<Client> {
   if (!client) {
     const connection = await Connection.connect({ address: inject('stack').temporal });
-    client = new Client({ connection });
+    client = new Client({ connection, dataConverter: decodingDataConverter(parseEncryptionKeys(inject('stackEnv').ENCRYPTION_KEYS!)) });
     afterAll(() => connection.close());
   }
   return client;

@@ -7,7 +7,7 @@ import { newOrder, ordersClient } from '../support/orders';
 
 // A real browser against the Temporal Web UI of the test stack: an order submitted through
 // the API is found by a visibility query on its search attributes, and its run page opens
-// from the order view's link. Debian's Chromium (installed by `npm test`'s setup step) is
+// from the order view's link, showing the order's input decrypted through the codec server. Debian's Chromium (installed by `npm test`'s setup step) is
 // driven by playwright-core; without it this file is skipped, saying why.
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -75,7 +75,8 @@ describe.skipIf(!hasChromium)('Temporal Web UI (headless Chromium)', () => {
   it('finds a completed order by its search attributes and opens its run', async () => {
     const { temporalUi } = inject('stack');
     const orders = ordersClient();
-    const order = newOrder();
+    // A street no other order has: found on the page only if the UI decrypted the input.
+    const order = newOrder({ shippingAddress: { name: 'Ada Lovelace', line1: `${Date.now()} Codec Street`, city: 'Berlin', postalCode: '10115', country: 'DE' } });
     const workflowId = `order-${order.orderId}`;
 
     expect((await orders.submit(order)).status).toBe(202);
@@ -105,6 +106,18 @@ describe.skipIf(!hasChromium)('Temporal Web UI (headless Chromium)', () => {
     await page.getByText(/createShipment/).first().waitFor({ state: 'visible', timeout: 15_000 });
     await settle(page);
     await page.screenshot({ path: join(ARTIFACTS, 'order-run.png') });
+
+    // 3. The run's input, decrypted in the browser through the codec server (--ui-codec-endpoint):
+    // Temporal holds only ciphertext, yet the operator reads the order.
+    const decodeCalls: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().startsWith(`${inject('stack').codec}/decode`)) decodeCalls.push(request.url());
+    });
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.getByText(order.shippingAddress.line1).first().waitFor({ state: 'visible', timeout: 20_000 });
+    expect(decodeCalls.length).toBeGreaterThan(0);
+    await settle(page);
+    await page.screenshot({ path: join(ARTIFACTS, 'order-run-decrypted.png'), fullPage: true });
 
     if (process.env.UPDATE_DOCS_SCREENSHOT === '1') {
       mkdirSync(DOCS_IMAGES, { recursive: true });

@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -18,9 +18,11 @@ import { fingerprint } from '../../shared/fingerprint';
 import type { ListOrdersQuery, Order } from '../../shared/order-schema';
 import { type OrderMemo, type OrderState, initialOrderState, orderMemo, orderTotalCents } from '../../shared/order-state';
 import { CUSTOMER_ID, ORDER_STATUS, ORDER_TOTAL_CENTS } from '../../shared/search-attributes';
+import type { ApiPrincipal } from '../auth/api-keys';
 import { TemporalClient } from '../temporal.module';
 import { orderIdOf, workflowIdFor } from '../../shared/workflow-ids';
 import { type OrderSummary, type OrderView, temporalUiLink } from './order-view';
+import { publicFailureReason } from './public-failure-reason';
 
 type OrderHandle = WorkflowHandle<typeof orderWorkflow>;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -54,7 +56,10 @@ export class OrdersService {
    * (Update-with-Start, one round trip, same policies) and the answer comes once the payment
    * is decided or the wait runs out, never later.
    */
-  async submit(order: Order, waitS?: number): Promise<{ created: boolean; view: OrderView }> {
+  async submit(order: Order, caller: ApiPrincipal, waitS?: number): Promise<{ created: boolean; view: OrderView }> {
+    if (caller.customerId !== undefined && caller.customerId !== order.customerId) {
+      throw new ForbiddenException({ detail: `API key ${caller.id} may submit orders for customer ${caller.customerId} only` });
+    }
     const workflowId = workflowIdFor(order.orderId);
     const memo: OrderMemo = {
       fingerprint: fingerprint(order),
@@ -137,15 +142,18 @@ export class OrdersService {
       .catch(() => undefined); // out of time, or a run from before the update existed
   }
 
-  async get(orderId: string): Promise<OrderView> {
+  async get(orderId: string, caller: ApiPrincipal): Promise<OrderView> {
     const handle = this.handle(orderId);
-    return this.toView(handle.workflowId, await this.currentState(handle));
+    const state = await this.currentState(handle);
+    if (!mayAccess(caller, state.customerId)) throw this.notFound(handle);
+    return this.toView(handle.workflowId, state);
   }
 
   /** Cancels through the workflow's Update; its validator refuses once shipping has begun. */
-  async cancel(orderId: string, reason: string): Promise<OrderView> {
+  async cancel(orderId: string, reason: string, caller: ApiPrincipal): Promise<OrderView> {
     const handle = this.handle(orderId);
     const description = await this.describe(handle);
+    if (!mayAccess(caller, description.typedSearchAttributes.get(CUSTOMER_ID))) throw this.notFound(handle);
     let view: OrderView | undefined;
     if (description.status.name === 'RUNNING') {
       try {
@@ -165,11 +173,14 @@ export class OrdersService {
     return view;
   }
 
-  async list(query: ListOrdersQuery): Promise<OrderSummary[]> {
+  async list(query: ListOrdersQuery, caller: ApiPrincipal): Promise<OrderSummary[]> {
+    // A customer-bound key lists its customer's orders only; asking for another's finds none.
+    if (!mayAccess(caller, query.customerId ?? caller.customerId)) return [];
+    const customerId = caller.customerId ?? query.customerId;
     const filters = [`WorkflowType = '${orderWorkflow.name}'`];
     // Both values are validated (enum / ID charset), so quoting them is safe.
     if (query.status) filters.push(`${ORDER_STATUS.name} = '${query.status}'`);
-    if (query.customerId) filters.push(`${CUSTOMER_ID.name} = '${query.customerId}'`);
+    if (customerId) filters.push(`${CUSTOMER_ID.name} = '${customerId}'`);
     const orders: OrderSummary[] = [];
     for await (const run of this.temporal.workflow.list({ query: filters.join(' AND '), pageSize: query.pageSize })) {
       const attributes = run.typedSearchAttributes;
@@ -288,12 +299,18 @@ export class OrdersService {
   }
 
   private toView(workflowId: string, { fingerprint: _internal, ...state }: OrderState): OrderView {
-    return { ...state, workflowId, links: { temporalUi: this.uiLink(workflowId) } };
+    const failureReason = publicFailureReason(state.status, state.failureReason);
+    return { ...state, failureReason, workflowId, links: { temporalUi: this.uiLink(workflowId) } };
   }
 
   private uiLink(workflowId: string): string {
     return temporalUiLink(this.temporal.config.uiUrl, this.temporal.config.namespace, workflowId);
   }
+}
+
+/** A key bound to a customer reaches that customer's orders only; an unbound key, all. */
+function mayAccess(caller: ApiPrincipal, customerId: string | undefined): boolean {
+  return caller.customerId === undefined || caller.customerId === customerId;
 }
 
 function orderSummary(order: Order): string {
