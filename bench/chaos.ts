@@ -3,13 +3,17 @@
 //
 // During one run it submits every order several times from concurrent clients (some with a
 // conflicting body), turns on every sandbox fault, SIGKILLs and restarts the worker,
-// restarts the Temporal dev server (state kept in its SQLite file), declines, rejects and
-// cancels some orders; then waits for all accepted orders to end and audits.
+// restarts the Temporal server (the dev server keeps its state in its SQLite file, the
+// production engine in PostgreSQL, which can be restarted too: --temporal postgres
+// --postgres-restarts N), declines, rejects and cancels some orders; then waits for all
+// accepted orders to end and audits. With --apis N the submissions are spread over the
+// replicas; with --workers N each kill takes the next worker.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Order } from '../src/shared/order-schema';
 import { isTerminal } from '../src/shared/order-state';
 import { type Stack, startScratchStack } from '../src/stack/stack';
+import { STACK_ARG_OPTIONS, stackShape } from '../src/stack/stack-args';
 import { audit, printReport } from './audit';
 import { mapLimit } from './map-limit';
 
@@ -19,6 +23,8 @@ const { values: opts } = parseArgs({
     duplicates: { type: 'string', default: '5' },
     'worker-kills': { type: 'string', default: '5' },
     'server-restarts': { type: 'string', default: '1' },
+    'postgres-restarts': { type: 'string', default: '0' },
+    ...STACK_ARG_OPTIONS,
     concurrency: { type: 'string', default: '40' },
     'deadline-s': { type: 'string', default: '900' },
     seed: { type: 'string', default: '1' },
@@ -28,6 +34,9 @@ const N = Number(opts.orders);
 const K = Number(opts.duplicates);
 const KILLS = Number(opts['worker-kills']);
 const RESTARTS = Number(opts['server-restarts']);
+const PG_RESTARTS = Number(opts['postgres-restarts']);
+const shape = stackShape(opts);
+if (PG_RESTARTS > 0 && shape.engine !== 'postgres') throw new Error('--postgres-restarts needs --temporal postgres');
 const CONCURRENCY = Number(opts.concurrency);
 const DEADLINE = Date.now() + Number(opts['deadline-s']) * 1000;
 
@@ -85,13 +94,45 @@ async function setFaults(stack: Stack, faults: object) {
   for (const base of [stack.urls.payments, stack.urls.shipping]) await call(`${base}/v1/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
 }
 
+type Disruption = 'worker' | 'server' | 'postgres';
+
+/** Worker kills, with the server restarts in the middle and PostgreSQL's a quarter in. */
+function schedule(): Disruption[] {
+  const plan: Disruption[] = Array(KILLS).fill('worker');
+  plan.splice(Math.ceil(plan.length / 2), 0, ...Array<Disruption>(RESTARTS).fill('server'));
+  plan.splice(Math.ceil(plan.length / 4), 0, ...Array<Disruption>(PG_RESTARTS).fill('postgres'));
+  return plan;
+}
+
 async function main() {
   const started = Date.now();
-  const { stack, dispose } = await startScratchStack('chaos');
-  const counts = { posts: 0, accepted202: 0, replayed200: 0, conflicts409: 0, unanswered: 0, cancels: 0, workerKills: 0, serverRestarts: 0 };
+  const { stack, dispose } = await startScratchStack('chaos', {}, shape);
+  const counts = { posts: 0, accepted202: 0, replayed200: 0, conflicts409: 0, unanswered: 0, cancels: 0, workerKills: 0, serverRestarts: 0, postgresRestarts: 0 };
   const accepted = new Set<string>();
+  // Each request goes to the next API replica, as a round-robin load balancer would send it.
+  let requests = 0;
+  const api = () => stack.urls.apis[requests++ % stack.urls.apis.length];
+  const disrupt = async (kind: Disruption) => {
+    if (kind === 'worker') {
+      const worker = stack.child('worker', counts.workerKills % shape.workers);
+      console.log('chaos: SIGKILL worker');
+      await worker.kill();
+      await sleep(500 + random() * 1_000);
+      await worker.start();
+      counts.workerKills++;
+    } else {
+      // A clean stop and start (SIGTERM for the Temporal server, PostgreSQL's fast shutdown):
+      // in-flight requests fail and are retried; the state is in the database.
+      const child = stack.child(kind === 'server' ? 'temporal' : 'postgres');
+      console.log(`chaos: restarting ${kind === 'server' ? 'the Temporal server' : 'PostgreSQL'}`);
+      await child.stop();
+      await sleep(1_000);
+      await child.start();
+      counts[kind === 'server' ? 'serverRestarts' : 'postgresRestarts']++;
+    }
+  };
   try {
-    console.log(`chaos: ${N} orders x ${K} submissions, ${KILLS} worker kills, ${RESTARTS} server restarts`);
+    console.log(`chaos: ${N} orders x ${K} submissions on the ${shape.engine} engine (${shape.workers} worker(s), ${shape.apis} API(s)), ${KILLS} worker kills, ${RESTARTS} server restarts, ${PG_RESTARTS} PostgreSQL restarts`);
     await setFaults(stack, FAULTS);
     const plans = Array.from({ length: N }, (_, i) => plan(i));
 
@@ -100,10 +141,10 @@ async function main() {
       // One submission first; then the duplicates (one maybe conflicting) and, for some
       // orders, a cancel, all at once while the order runs.
       const bodies = Array.from({ length: K }, (_, k) => (conflicting && k === K - 1 ? conflicting : order));
-      const first = await post(`${stack.urls.api}/orders`, bodies[0]);
+      const first = await post(`${api()}/orders`, bodies[0]);
       const [statuses] = await Promise.all([
-        Promise.all(bodies.slice(1).map((body) => post(`${stack.urls.api}/orders`, body))),
-        cancel && (counts.cancels++, post(`${stack.urls.api}/orders/${order.orderId}/cancel`)),
+        Promise.all(bodies.slice(1).map((body) => post(`${api()}/orders`, body))),
+        cancel && (counts.cancels++, post(`${api()}/orders/${order.orderId}/cancel`)),
       ]);
       statuses.unshift(first);
       counts.posts += statuses.length;
@@ -116,46 +157,24 @@ async function main() {
       if (statuses.some((s) => s === 202 || s === 200)) accepted.add(order.orderId);
     }).finally(() => (submitting = false));
 
-    // Disruptions spread over the submission phase.
-    const disruptions = (async () => {
-      const total = KILLS + RESTARTS;
-      for (let d = 0; d < total && submitting; d++) {
+    // Disruptions spread over the submission phase; those left over because submitting was
+    // quick still happen, after it, while the orders are still running.
+    const disruptions = schedule();
+    const during = (async () => {
+      while (disruptions.length > 0 && submitting) {
         await sleep(1_500 + random() * 2_000);
-        if (d === Math.floor(total / 2) && counts.serverRestarts < RESTARTS) {
-          console.log('chaos: restarting the Temporal server');
-          await stack.child('temporal').stop();
-          await sleep(1_000);
-          await stack.child('temporal').start();
-          counts.serverRestarts++;
-        } else if (counts.workerKills < KILLS) {
-          console.log('chaos: SIGKILL worker');
-          await stack.child('worker').kill();
-          await sleep(500 + random() * 1_000);
-          await stack.child('worker').start();
-          counts.workerKills++;
-        }
+        if (submitting) await disrupt(disruptions.shift()!);
       }
     })();
-    await Promise.all([submissions, disruptions]);
-    // Disruptions left over because submitting was quick still happen, now, while the
-    // orders are still running.
-    while (counts.serverRestarts < RESTARTS) {
-      await stack.child('temporal').stop();
-      await stack.child('temporal').start();
-      counts.serverRestarts++;
-    }
-    while (counts.workerKills < KILLS) {
-      await stack.child('worker').kill();
-      await stack.child('worker').start();
-      counts.workerKills++;
-    }
+    await Promise.all([submissions, during]);
+    for (const kind of disruptions) await disrupt(kind);
     console.log(`chaos: submitted in ${((Date.now() - started) / 1000).toFixed(0)} s; faults off, waiting for every order to end`);
     await setFaults(stack, {});
 
     const pending = new Set(accepted);
     while (pending.size > 0 && Date.now() < DEADLINE) {
       await mapLimit([...pending], 20, async (orderId) => {
-        const response = await fetch(`${stack.urls.api}/orders/${orderId}`).catch(() => undefined);
+        const response = await fetch(`${api()}/orders/${orderId}`).catch(() => undefined);
         const view = response?.ok ? ((await response.json()) as { status: string }) : undefined;
         if (view && isTerminal(view.status as never)) pending.delete(orderId);
       });

