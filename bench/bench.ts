@@ -49,7 +49,7 @@ async function waitClosed(client: Client, query: string, count: number): Promise
   throw new Error(`deadline passed before ${count} workflows closed (${query})`);
 }
 
-/** /proc/<pid>/stat fields after the command name: [2] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime (ticks, USER_HZ = 100). */
+/** /proc/<pid>/stat fields after the command name: [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime (ticks, USER_HZ = 100). */
 function statFields(pid: number): string[] | undefined {
   try {
     return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -73,7 +73,7 @@ function cpuSeconds(pid: number | undefined): number {
   const tree = new Set([pid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [child, fields] of stats) if (!tree.has(child) && tree.has(Number(fields[2]))) (tree.add(child), (grew = true));
+    for (const [child, fields] of stats) if (!tree.has(child) && tree.has(Number(fields[1]))) (tree.add(child), (grew = true));
   }
   let ticks = 0;
   for (const member of tree) {
