@@ -77,7 +77,9 @@ async function call(url: string, init: RequestInit = {}): Promise<number> {
   for (let attempt = 0; ; attempt++) {
     try {
       const response = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
-      await response.arrayBuffer();
+      const text = await response.text();
+      // An answer the run does not expect is printed, so that a count of "unanswered" says why.
+      if (response.status >= 400 && response.status < 500 && response.status !== 409) console.log(`chaos: ${init.method ?? 'GET'} ${url} answered ${response.status}: ${text.slice(0, 300)}`);
       if (response.status < 500) return response.status;
     } catch {
       // connection refused during a restart, timeout: try again
