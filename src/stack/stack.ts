@@ -1,20 +1,34 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { Child, httpOk } from './child-process';
+import { Child, type ChildSpec, exitWithParent, httpOk } from './child-process';
 import { type DevApiKey, ensureDevApiKey, ensureDevEncryptionKeys } from './dev-secrets';
-import { assertPortFree, freePort } from './free-port';
+import { assertPortFree, freePort, freePortBlock } from './free-port';
+import { type EnginePart, postgresEngine, postgresEnginePorts, TEMPORAL_SERVER_PORT_COUNT } from './postgres-engine';
 import { devServerArgs, isServing, prepareNamespace, temporalCli } from './temporal-cli';
 
-// The whole stack on 127.0.0.1: Temporal dev server (SQLite file, Web UI), codec server
-// (decrypts payloads for the UI), sandbox providers, worker, API. Used by `npm start` and by the tests' global setup.
+// The whole stack on 127.0.0.1: Temporal (the dev server, or the production engine on
+// PostgreSQL), the codec server (decrypts payloads for the UI), sandbox providers,
+// worker(s), API(s). Used by `npm start`, the tests' global
+// setup, the benchmark and the chaos run.
+
+export type Engine = 'dev' | 'postgres';
+export const ENGINES: readonly Engine[] = ['dev', 'postgres'];
 
 export interface StackOptions {
   dataDir: string;
-  ports: { temporal: number; temporalUi: number; codec: number; api: number; payments: number; shipping: number };
+  ports: { temporal: number; temporalUi: number; codec: number; api: number; payments: number; shipping: number; postgres: number };
   namespace: string;
   /** Namespace retention, e.g. "720h": closed orders are forgotten after it. */
   retention: string;
+  /**
+   * Which Temporal: the CLI's dev server (SQLite file; the default) or the production engine
+   * (PostgreSQL, the Temporal server and UI server built from Go; see postgres-engine.ts).
+   */
+  engine?: Engine;
+  /** How many workers and API replicas (default 1 each); API replicas listen on consecutive ports from `ports.api`. */
+  workers?: number;
+  apis?: number;
   /** Child output goes to <logDir>/<name>.log; without it, prefixed onto our stdout. */
   logDir?: string;
   /**
@@ -29,13 +43,18 @@ export interface StackOptions {
 
 export const SERVICES = ['temporal', 'codec', 'sandbox', 'worker', 'api'] as const;
 export type ServiceName = (typeof SERVICES)[number];
+/** Every process a stack may run: the services, and the production engine's database and UI server. */
+export type PartName = ServiceName | 'postgres' | 'temporal-ui';
 
 export interface Stack {
-  urls: { api: string; docs: string; temporalUi: string; temporal: string; codec: string; payments: string; shipping: string };
+  urls: { api: string; apis: string[]; docs: string; temporalUi: string; temporal: string; codec: string; payments: string; shipping: string };
   env: NodeJS.ProcessEnv;
   /** The development API key's secret, when the stack made the key file (not with API_KEYS_FILE given). */
   apiKey?: DevApiKey;
-  child(name: ServiceName): Child;
+  /** One process of the stack; `replica` picks among several workers or API replicas. */
+  child(name: PartName, replica?: number): Child;
+  /** Every process of a part (several for workers and APIs). */
+  children(name: PartName): Child[];
   stop(): Promise<void>;
 }
 
@@ -59,6 +78,7 @@ export function defaultStackOptions(env: NodeJS.ProcessEnv = process.env): Stack
       api: port('PORT', 3000),
       payments: port('PAYMENTS_PORT', 4001),
       shipping: port('SHIPPING_PORT', 4002),
+      postgres: port('POSTGRES_PORT', 5432),
     },
     namespace: env.TEMPORAL_NAMESPACE || 'default',
     retention: env.TEMPORAL_RETENTION || '720h',
@@ -68,12 +88,26 @@ export function defaultStackOptions(env: NodeJS.ProcessEnv = process.env): Stack
 export async function startStack(options: StackOptions): Promise<Stack> {
   const root = projectRoot();
   const dist = join(root, 'dist');
-  const { ports, dataDir, namespace } = options;
+  const { ports, dataDir, namespace, engine = 'dev', workers = 1, apis = 1 } = options;
+  const wanted = options.services ?? SERVICES;
+  const host = '127.0.0.1';
+  const apiPorts = Array.from({ length: apis }, (_, i) => ports.api + i);
+
+  // Readiness probes would otherwise happily answer from someone else's server.
+  const portsOf: Record<ServiceName, number[]> = {
+    temporal: engine === 'postgres' ? postgresEnginePorts(ports) : [ports.temporal, ports.temporalUi],
+    codec: [ports.codec],
+    sandbox: [ports.payments, ports.shipping],
+    worker: [],
+    api: apiPorts,
+  };
+  for (const name of wanted) for (const port of portsOf[name]) await assertPortFree(port, name === 'temporal' ? `the Temporal engine (${engine})` : name);
+
   mkdirSync(dataDir, { recursive: true });
   const cli = temporalCli(root);
-  const host = '127.0.0.1';
   const urls = {
     api: `http://${host}:${ports.api}`,
+    apis: apiPorts.map((port) => `http://${host}:${port}`),
     docs: `http://${host}:${ports.api}/docs`,
     temporalUi: `http://${host}:${ports.temporalUi}`,
     temporal: options.temporalAddress ?? `${host}:${ports.temporal}`,
@@ -99,75 +133,100 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   env.ENCRYPTION_KEYS ||= process.env.ENCRYPTION_KEYS || ensureDevEncryptionKeys(dataDir);
   let apiKey: DevApiKey | undefined;
-  if (!env.API_KEYS_FILE && !process.env.API_KEYS_FILE && (options.services ?? SERVICES).includes('api')) {
+  if (!env.API_KEYS_FILE && !process.env.API_KEYS_FILE && wanted.includes('api')) {
     apiKey = ensureDevApiKey(dataDir);
     env.API_KEYS_FILE = apiKey.keysFile;
   }
-  const node = (name: ServiceName, script: string, ready: () => Promise<boolean>) =>
-    new Child({ name, command: process.execPath, args: ['--require', join(dist, 'src/stack/exit-with-parent.js'), join(dist, script)], env, ready }, options.logDir);
+  const node = (name: string, script: string, ready: () => Promise<boolean>, replicaEnv: NodeJS.ProcessEnv = {}): EnginePart => ({
+    spec: { name, command: process.execPath, args: ['--require', join(dist, 'src/stack/exit-with-parent.js'), join(dist, script)], env: { ...env, ...replicaEnv }, ready },
+  });
+  // Replicas after the first are named worker-2, api-2, ... (so are their log files).
+  const replicaName = (name: string, i: number) => (i === 0 ? name : `${name}-${i + 1}`);
+  // Each worker's metrics exporter needs a port of its own; 0 keeps them all off.
+  const metricsPort = Number(env.WORKER_METRICS_PORT ?? 9464);
 
-  const children: Record<ServiceName, Child> = {
-    temporal: new Child(
-      {
-        name: 'temporal',
-        ...exitWithParent(cli, [
-          ...devServerArgs({ dbFile: join(dataDir, 'temporal.db'), port: ports.temporal, uiPort: ports.temporalUi, codecEndpoint: urls.codec }),
-          '--namespace',
-          namespace,
-        ]),
-        ready: () => isServing(cli, urls.temporal),
-      },
-      options.logDir,
-    ),
-    codec: node('codec', 'src/codec-server/main.js', httpOk(`${urls.codec}/health`)),
-    sandbox: node('sandbox', 'src/sandbox/main.js', async () => (await httpOk(`${urls.payments}/health`)()) && httpOk(`${urls.shipping}/health`)()),
-    worker: node('worker', 'src/worker/main.js', async () => true),
-    api: node('api', 'src/api/main.js', httpOk(`${urls.api}/ready`)),
+  const parts: Record<ServiceName, () => EnginePart[]> = {
+    temporal: () =>
+      engine === 'postgres'
+        ? postgresEngine({ root, dataDir, cli, ports, namespace, retention: options.retention })
+        : [
+            {
+              spec: {
+                name: 'temporal',
+                ...exitWithParent(cli, [
+                  ...devServerArgs({ dbFile: join(dataDir, 'temporal.db'), port: ports.temporal, uiPort: ports.temporalUi, codecEndpoint: urls.codec }),
+                  '--namespace',
+                  namespace,
+                ]),
+                ready: () => isServing(cli, urls.temporal),
+              } satisfies ChildSpec,
+              afterStart: () => prepareNamespace(cli, urls.temporal, namespace, options.retention),
+            },
+          ],
+    codec: () => [node('codec', 'src/codec-server/main.js', httpOk(`${urls.codec}/health`))],
+    sandbox: () => [node('sandbox', 'src/sandbox/main.js', async () => (await httpOk(`${urls.payments}/health`)()) && httpOk(`${urls.shipping}/health`)())],
+    worker: () =>
+      Array.from({ length: workers }, (_, i) => node(replicaName('worker', i), 'src/worker/main.js', async () => true, { WORKER_METRICS_PORT: String(metricsPort && metricsPort + i) })),
+    api: () => apiPorts.map((port, i) => node(replicaName('api', i), 'src/api/main.js', httpOk(`http://${host}:${port}/ready`), { PORT: String(port) })),
   };
+
+  const children = new Map<PartName, Child[]>();
   const started: Child[] = [];
   const stop = async () => {
     for (const child of [...started].reverse()) await child.stop();
   };
-
-  // Readiness probes would otherwise happily answer from someone else's server.
-  const portsOf: Record<ServiceName, number[]> = { temporal: [ports.temporal, ports.temporalUi], codec: [ports.codec], sandbox: [ports.payments, ports.shipping], worker: [], api: [ports.api] };
-  for (const name of options.services ?? SERVICES) for (const port of portsOf[name]) await assertPortFree(port, name);
-
   try {
-    for (const name of options.services ?? SERVICES) {
-      await children[name].start();
-      started.push(children[name]);
-      if (name === 'temporal') await prepareNamespace(cli, urls.temporal, namespace, options.retention);
+    for (const name of wanted) {
+      for (const part of parts[name]()) {
+        const child = new Child(part.spec, options.logDir);
+        const partName = part.spec.name.replace(/-\d+$/, '') as PartName;
+        children.set(partName, [...(children.get(partName) ?? []), child]);
+        await part.beforeStart?.();
+        await child.start();
+        started.push(child);
+        await part.afterStart?.();
+      }
     }
   } catch (err) {
     await stop();
     throw err;
   }
-  return { urls, env, apiKey, child: (name) => children[name], stop };
+  const all = (name: PartName) => children.get(name) ?? [];
+  const child = (name: PartName, replica = 0) => {
+    const found = all(name)[replica];
+    if (!found) throw new Error(`this stack runs no ${replicaName(name, replica)}`);
+    return found;
+  };
+  return { urls, env, apiKey, child, children: all, stop };
 }
 
-/**
- * The dev server is not ours to preload: on Linux, setpriv asks the kernel to SIGTERM it when
- * the launcher dies, so a killed test run leaves no server behind.
- */
-function exitWithParent(command: string, args: string[]): { command: string; args: string[] } {
-  return existsSync('/usr/bin/setpriv') ? { command: '/usr/bin/setpriv', args: ['--pdeathsig', 'TERM', '--', command, ...args] } : { command, args };
+/** Free ports on 127.0.0.1 for every part of a stack (blocks for the Temporal server's services and the API replicas). */
+export async function freeStackPorts(apis = 1): Promise<StackOptions['ports']> {
+  return {
+    temporal: await freePortBlock(TEMPORAL_SERVER_PORT_COUNT),
+    temporalUi: await freePort(),
+    codec: await freePort(),
+    api: await freePortBlock(apis),
+    payments: await freePort(),
+    shipping: await freePort(),
+    postgres: await freePort(),
+  };
 }
 
-/** Free ports on 127.0.0.1 for every part of a stack. */
-export async function freeStackPorts(): Promise<StackOptions['ports']> {
-  return { temporal: await freePort(), temporalUi: await freePort(), codec: await freePort(), api: await freePort(), payments: await freePort(), shipping: await freePort() };
-}
+export type ScratchOptions = Pick<StackOptions, 'engine' | 'workers' | 'apis'>;
 
 /**
  * A whole stack of its own for a tool (benchmark, chaos run, history export): free ports and
  * a scratch data folder (logs in its `logs/`), all removed by `dispose`.
  */
-export async function startScratchStack(name: string, env: NodeJS.ProcessEnv = {}): Promise<{ stack: Stack; dispose: () => Promise<void> }> {
+export async function startScratchStack(name: string, env: NodeJS.ProcessEnv = {}, scratch: ScratchOptions = {}): Promise<{ stack: Stack; dispose: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), `orders-${name}-`));
   // The tools measure and break the service, not the per-key rate limit.
   const toolEnv = { API_RATE_LIMIT: '1000000', ...env };
-  const stack = await startStack({ dataDir, ports: await freeStackPorts(), namespace: 'default', retention: '24h', logDir: join(dataDir, 'logs'), env: toolEnv });
+  const stack = await startStack({ dataDir, ports: await freeStackPorts(scratch.apis), namespace: 'default', retention: '24h', logDir: join(dataDir, 'logs'), env: toolEnv, ...scratch }).catch((err) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  });
   return {
     stack,
     dispose: async () => {

@@ -86,12 +86,17 @@ function healthcheckTest(name: string): string {
   return Array.isArray(test) ? test.join(' ') : String(test ?? '');
 }
 
-function publishedTargets(name: string): number[] {
+/** Published ports of a service as [host IP or '' for every interface, container port]. */
+function published(name: string): [string, number][] {
   return ((service(name).ports ?? []) as (string | number | Json)[]).map((port) => {
-    if (typeof port === 'object') return Number(port.target);
+    if (typeof port === 'object') return [String(port.host_ip ?? ''), Number(port.target)];
     const parts = String(port).split('/')[0].split(':');
-    return Number(parts[parts.length - 1]);
+    return [parts.length === 3 ? parts[0] : '', Number(parts[parts.length - 1])];
   });
+}
+
+function publishedTargets(name: string): number[] {
+  return published(name).map(([, port]) => port);
 }
 
 function imageTag(image: string): string | undefined {
@@ -333,12 +338,12 @@ describe('Temporal on PostgreSQL', () => {
     const script = jobScript('temporal-admin-tools');
     expect(script).toContain('temporal-sql-tool');
     expect(script).toContain('--plugin postgres12');
-    for (const step of [' create', 'setup-schema -v 0.0', 'update-schema -d']) expect(script).toContain(step);
+    for (const step of [' create', 'setup-schema -v 0.0', 'update-schema --schema-name']) expect(script).toContain(step);
     expect(script).toMatch(/DBNAME:-temporal}/);
     expect(script).toMatch(/VISIBILITY_DBNAME:-temporal_visibility}/);
-    expect(script).toContain('/etc/temporal/schema/postgresql/v12');
-    expect(script).toContain('temporal/versioned');
-    expect(script).toContain('visibility/versioned');
+    // The schema embedded in temporal-sql-tool, so the same script works in the image and with the tool built locally.
+    expect(script).toMatch(/setup "\$DBNAME" postgresql\/v12\/temporal\b/);
+    expect(script).toMatch(/setup "\$VISIBILITY_DBNAME" postgresql\/v12\/visibility\b/);
   });
 
   it('mounts the dynamic config file the server is told to read', () => {
@@ -357,19 +362,90 @@ describe('Temporal on PostgreSQL', () => {
 
   it('creates the namespace with a retention, if missing', () => {
     const script = jobScript('temporal-create-namespace');
-    expect(script).toMatch(/temporal operator namespace create [^\n]*--retention/);
-    expect(script).toMatch(/temporal operator namespace describe/);
+    expect(script).toMatch(/operator namespace create [^\n]*--retention/);
+    expect(script).toMatch(/operator namespace describe/);
   });
 
   it('registers exactly the search attributes of src/shared/search-attributes.ts, with their types', () => {
     const CLI_TYPES: Record<string, string> = { KEYWORD: 'Keyword', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', TEXT: 'Text', KEYWORD_LIST: 'KeywordList' };
     const commands = jobScript('temporal-create-namespace')
       .split(/\r?\n/)
-      .filter((line) => /temporal operator search-attribute create/.test(line));
+      .filter((line) => /operator search-attribute create/.test(line));
     expect(commands.length).toBeGreaterThan(0);
     const registered = commands.flatMap((line) => [...line.matchAll(/--name\s+(\S+)\s+--type\s+(\S+)/g)].map((m) => `${m[1]}:${m[2]}`));
     const expected = ORDER_SEARCH_ATTRIBUTES.map((key) => `${key.name}:${CLI_TYPES[key.type]}`);
     expect(registered.sort()).toEqual(expected.sort());
+  });
+});
+
+/** The file as written, before interpolation: what a variable's absent value turns into. */
+const rawCompose = read('docker-compose.yml');
+
+describe('docker-compose.yml exposure (hardened)', () => {
+  it('publishes the API only; the Temporal UI on the host loopback at most', () => {
+    for (const name of Object.keys(services)) {
+      if (name === 'api' || name === 'temporal-ui') continue;
+      expect(service(name), `${name} must not be published`).not.toHaveProperty('ports');
+    }
+    expect(published('api').length).toBeGreaterThan(0);
+    for (const [hostIp] of published('temporal-ui')) expect(hostIp, 'the UI must be bound to 127.0.0.1').toBe('127.0.0.1');
+  });
+
+  it('keeps Temporal, the sandbox and PostgreSQL on the compose network only', () => {
+    for (const name of ['temporal', 'sandbox', 'postgresql']) {
+      expect(service(name), name).not.toHaveProperty('ports');
+      expect(service(name), name).not.toHaveProperty('network_mode');
+    }
+  });
+
+  it('turns the UI\'s write actions off unless asked for', () => {
+    expect(env('temporal-ui').TEMPORAL_DISABLE_WRITE_ACTIONS).toBe('true');
+  });
+
+  it('starts the sandbox with no faults unless they are enabled', () => {
+    const sandbox = { ...imageEnv, ...env('sandbox') };
+    for (const key of ['SANDBOX_FAULTS', 'PAYMENTS_FAULTS', 'SHIPPING_FAULTS']) expect(sandbox[key] ?? '', key).toBe('');
+  });
+
+  it('has no default database password: every use of POSTGRES_PASSWORD requires it', () => {
+    const uses = [...rawCompose.matchAll(/\$\{POSTGRES_PASSWORD([^}]*)\}/g)].map((m) => m[1]);
+    expect(uses.length).toBeGreaterThanOrEqual(3);
+    for (const use of uses) expect(use, '${POSTGRES_PASSWORD' + use + '}').toMatch(/^:\?/);
+    const raw = parse(rawCompose, { merge: true }) as { services: Record<string, { environment?: Record<string, string> }> };
+    expect(raw.services.postgresql.environment?.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
+  });
+});
+
+describe('one source for both engines (compose and npm start -- --temporal postgres)', () => {
+  const engine = read('src/stack/postgres-engine.ts');
+  const versions = JSON.parse(read('deploy/temporal/versions.json')) as { temporalServer: string; temporalUi: string };
+
+  it('mounts the server configuration from deploy/temporal/ and tells the server to read it', () => {
+    const path = env('temporal').TEMPORAL_SERVER_CONFIG_FILE_PATH;
+    expect(path).toBeTruthy();
+    expect(hostPath('temporal', path)).toBe(join(root, 'deploy/temporal/server.yaml'));
+    expect(engine).toContain("'server.yaml'");
+  });
+
+  it('runs the same deploy/temporal scripts as the local engine', () => {
+    for (const [job, script] of [['temporal-admin-tools', 'setup-postgres.sh'], ['temporal-create-namespace', 'create-namespace.sh']]) {
+      const token = commandOf(job).find((t) => t.endsWith('.sh'))!;
+      expect(hostPath(job, token), job).toBe(join(root, 'deploy/temporal', script));
+      expect(engine, `the local engine runs ${script}`).toContain(`'${script}'`);
+    }
+  });
+
+  it('fills every variable the server configuration needs from the temporal service', () => {
+    const template = read('deploy/temporal/server.yaml');
+    expect(template.slice(0, 1024)).toContain('enable-template');
+    const required = [...template.matchAll(/list ((?:"[A-Z_]+" ?)+)/g)].flatMap((m) => m[1].match(/[A-Z_]+/g) ?? []);
+    expect(required).toEqual(['POSTGRES_SEEDS', 'POSTGRES_USER', 'POSTGRES_PWD']);
+    for (const name of [...required, 'DB_PORT', 'BIND_ON_IP', 'DYNAMIC_CONFIG_FILE_PATH']) expect(env('temporal')[name], name).toBeTruthy();
+  });
+
+  it('runs the Temporal versions the local engine builds (deploy/temporal/versions.json)', () => {
+    expect(service('temporal').image).toBe(`temporalio/server:${versions.temporalServer}`);
+    expect(service('temporal-ui').image).toBe(`temporalio/ui:${versions.temporalUi}`);
   });
 });
 

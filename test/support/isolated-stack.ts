@@ -4,15 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { Faults } from '../../src/sandbox/faults';
-import { freePort } from '../../src/stack/free-port';
-import { type Stack, startStack } from '../../src/stack/stack';
+import { freePort, freePortBlock } from '../../src/stack/free-port';
+import { type ScratchOptions, type Stack, startStack } from '../../src/stack/stack';
 import { ordersClient } from './orders';
 
 // A sandbox, worker and API of a test file's own, on the shared Temporal server but on
 // their own task queue and ports: faults and crashes stay inside the file. Call at the top
-// level of a test file: it registers the hooks that start and stop the stack.
+// level of a test file: it registers the hooks that start and stop the stack. `shape` asks
+// for several workers or API replicas (the engine is always the shared stack's).
 
-export function useIsolatedStack(name: string, env: NodeJS.ProcessEnv = {}) {
+export function useIsolatedStack(name: string, env: NodeJS.ProcessEnv = {}, shape: Pick<ScratchOptions, 'workers' | 'apis'> = {}) {
   let stack: Stack | undefined;
   let client: ReturnType<typeof ordersClient> | undefined;
   let dataDir: string | undefined;
@@ -21,11 +22,12 @@ export function useIsolatedStack(name: string, env: NodeJS.ProcessEnv = {}) {
     dataDir = mkdtempSync(join(tmpdir(), `orders-${name}-`));
     stack = await startStack({
       dataDir,
-      ports: { temporal: 0, temporalUi: 0, codec: 0, api: await freePort(), payments: await freePort(), shipping: await freePort() },
+      ports: { temporal: 0, temporalUi: 0, codec: 0, postgres: 0, api: await freePortBlock(shape.apis ?? 1), payments: await freePort(), shipping: await freePort() },
       namespace: 'default',
       retention: '24h',
       logDir: join(__dirname, '..', 'artifacts', 'logs', name),
       services: ['sandbox', 'worker', 'api'],
+      ...shape,
       temporalAddress: shared.temporal,
       // A task queue of this run's own: no other run on the same server can take its tasks.
       // The shared server's encryption key, so the test files' Temporal clients read these runs too.

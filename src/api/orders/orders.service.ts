@@ -1,4 +1,4 @@
-import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -91,21 +91,29 @@ export class OrdersService {
       return { created: true, view: this.toView(workflowId, initialOrderState(order, memo.receivedAt, memo.fingerprint)) };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      const handle = this.handle(order.orderId);
-      const outcome = await this.outcome(handle);
-      // A completed run's result carries the fingerprint. Otherwise (running, ended by an
-      // operator, or completed before results carried it) the memo decides, before any
-      // worker is asked: a conflict is answered at once, with or without a worker up.
-      const description = outcome.result?.fingerprint ? undefined : await this.describe(handle);
-      const submitted = outcome.result?.fingerprint ?? orderMemo(description?.memo).fingerprint;
-      if (submitted !== memo.fingerprint) {
-        throw new ConflictException({
-          detail: `order ${order.orderId} was already submitted with a different body; nothing was started`,
-          workflowId,
-        });
+      try {
+        const handle = this.handle(order.orderId);
+        const outcome = await this.outcome(handle);
+        // A completed run's result carries the fingerprint. Otherwise (running, ended by an
+        // operator, or completed before results carried it) the memo decides, before any
+        // worker is asked: a conflict is answered at once, with or without a worker up.
+        const description = outcome.result?.fingerprint ? undefined : await this.describe(handle);
+        const submitted = outcome.result?.fingerprint ?? orderMemo(description?.memo).fingerprint;
+        if (submitted !== memo.fingerprint) {
+          throw new ConflictException({
+            detail: `order ${order.orderId} was already submitted with a different body; nothing was started`,
+            workflowId,
+          });
+        }
+        const decided = !outcome.closed && deadline !== undefined ? await this.paymentDecided(handle, deadline) : undefined;
+        return { created: false, view: this.toView(workflowId, decided ?? (await this.stateAfter(handle, outcome, description))) };
+      } catch (lookup) {
+        // Temporal refused the start because the run exists, yet reading it found none: a
+        // passing state (seen on the Temporal server around a PostgreSQL restart), not an
+        // unknown order. 503 with Retry-After, so the client asks again.
+        if (!(lookup instanceof NotFoundException)) throw lookup;
+        throw new ServiceUnavailableException({ detail: `order ${order.orderId} exists but cannot be read yet; retry the request` });
       }
-      const decided = !outcome.closed && deadline !== undefined ? await this.paymentDecided(handle, deadline) : undefined;
-      return { created: false, view: this.toView(workflowId, decided ?? (await this.stateAfter(handle, outcome, description))) };
     }
   }
 
