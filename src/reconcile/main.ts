@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { parseArgs } from 'node:util';
 import { paymentProviderFromConfig } from '../providers/payment-provider';
 import { providerConfig, temporalConfig } from '../shared/config';
-import { encryptingDataConverter } from '../temporal/codec/data-converter';
+import { decodingDataConverter } from '../temporal/codec/data-converter';
 import { encryptionKeysFromEnv } from '../temporal/codec/encryption-keys';
 import { connectionOptions } from '../temporal/connection-options';
 import { localEncryptionKeys } from '../stack/dev-secrets';
@@ -29,8 +29,8 @@ export async function reconcile(options: { fix: boolean; env?: NodeJS.ProcessEnv
   const providers = providerConfig(env);
   const connection = await Connection.connect(connectionOptions(temporal));
   try {
-    // Descriptions carry the encrypted memo: the codec's keys are needed to read them.
-    const client = new Client({ connection, namespace: temporal.namespace, dataConverter: encryptingDataConverter(encryptionKeysFromEnv(env)) });
+    // Descriptions carry the encrypted memo: the codec's keys are needed to read them (it only reads).
+    const client = new Client({ connection, namespace: temporal.namespace, dataConverter: decodingDataConverter(encryptionKeysFromEnv(env)) });
     const scan = async () => findImbalances(await ordersInTemporal(client), await readLedgers(providers.paymentsUrl, providers.shippingUrl));
     let findings = await scan();
     const orderIds = [...new Set(findings.map((f) => f.orderId))];

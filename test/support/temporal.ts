@@ -48,7 +48,8 @@ export async function activityAttempts(workflowId: string): Promise<Record<strin
 /** Waits until the run has an attempt of `activityType` started (in flight on a worker). */
 export async function waitForStartedActivity(workflowId: string, activityType: string) {
   const handle = (await temporal()).workflow.getHandle(workflowId);
-  for (let i = 0; i < 100; i++) {
+  // A deadline, not a count: under load each describe takes longer.
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
     const pending = (await handle.describe()).raw.pendingActivities ?? [];
     if (pending.some((a) => a.activityType?.name === activityType && a.lastStartedTime)) return;
     await new Promise((r) => setTimeout(r, 100));

@@ -33,13 +33,13 @@ if (!hasChromium) {
 }
 
 /** Loads `url` until `locator` shows up: visibility may trail the order's last update by a moment. */
-async function openUntilVisible(page: Page, url: string, text: string, timeoutMs = 20_000) {
+async function openUntilVisible(page: Page, url: string, text: string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     await page.goto(url, { waitUntil: 'domcontentloaded' });
     const target = page.getByRole('link', { name: text, exact: true }).first();
     try {
-      await target.waitFor({ state: 'visible', timeout: Math.min(5_000, Math.max(1, deadline - Date.now())) });
+      await target.waitFor({ state: 'visible', timeout: Math.min(15_000, Math.max(1, deadline - Date.now())) });
       return target;
     } catch (err) {
       if (Date.now() > deadline) throw err;
@@ -124,5 +124,5 @@ describe.skipIf(!hasChromium)('Temporal Web UI (headless Chromium)', () => {
       copyFileSync(join(ARTIFACTS, 'order-run.png'), join(DOCS_IMAGES, 'temporal-ui-order.png'));
       copyFileSync(join(ARTIFACTS, 'workflows-by-search-attributes.png'), join(DOCS_IMAGES, 'temporal-ui-search.png'));
     }
-  });
+  }, 180_000);
 });
