@@ -153,7 +153,7 @@ function sourceOf(distPath: string): string {
 }
 
 const built = Object.keys(services).filter((name) => services[name].build);
-const SERVICES = ['postgresql', 'temporal-admin-tools', 'temporal', 'temporal-create-namespace', 'temporal-ui', 'sandbox', 'worker', 'api'];
+const SERVICES = ['postgresql', 'temporal-admin-tools', 'temporal', 'temporal-create-namespace', 'temporal-ui', 'sandbox', 'worker', 'api', 'codec-server'];
 const TEMPORAL_CLIENTS = ['api', 'worker'];
 
 describe('docker-compose.yml', () => {
@@ -384,11 +384,25 @@ const rawCompose = read('docker-compose.yml');
 describe('docker-compose.yml exposure (hardened)', () => {
   it('publishes the API only; the Temporal UI on the host loopback at most', () => {
     for (const name of Object.keys(services)) {
-      if (name === 'api' || name === 'temporal-ui') continue;
+      if (['api', 'temporal-ui', 'codec-server'].includes(name)) continue;
       expect(service(name), `${name} must not be published`).not.toHaveProperty('ports');
     }
     expect(published('api').length).toBeGreaterThan(0);
-    for (const [hostIp] of published('temporal-ui')) expect(hostIp, 'the UI must be bound to 127.0.0.1').toBe('127.0.0.1');
+    for (const name of ['temporal-ui', 'codec-server']) {
+      for (const [hostIp] of published(name)) expect(hostIp, `${name} must be bound to 127.0.0.1`).toBe('127.0.0.1');
+    }
+  });
+
+  it('requires the encryption key, the API key file and the codec credential, with no defaults', () => {
+    const uses = (name: string) => [...rawCompose.matchAll(new RegExp(`\\$\\{${name}([^}]*)\\}`, 'g'))].map((m) => m[1]);
+    for (const name of ['ENCRYPTION_KEYS', 'API_KEYS_FILE', 'CODEC_AUTH_TOKEN']) {
+      expect(uses(name).length, name).toBeGreaterThan(0);
+      for (const use of uses(name)) expect(use, name).toMatch(/^:\?/);
+    }
+    const raw = parse(rawCompose, { merge: true }) as { services: Record<string, { environment?: Record<string, string> }> };
+    for (const name of ['api', 'worker', 'codec-server']) expect(raw.services[name].environment?.ENCRYPTION_KEYS, name).toMatch(/^\$\{ENCRYPTION_KEYS:\?/);
+    expect(env('api').API_KEYS_FILE).toBe('/run/secrets/api-keys');
+    expect(service('api').secrets).toEqual(['api-keys']);
   });
 
   it('keeps Temporal, the sandbox and PostgreSQL on the compose network only', () => {
