@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { KAFKA_TOPICS } from '../stack/kafka-broker';
 import { projectRoot } from '../stack/stack';
 import { parseMessage, submitOrder, type Verdict } from './submit';
@@ -25,8 +25,9 @@ async function main() {
   const kafka = new Kafka({ clientId: 'order-ingest', brokers, logLevel: logLevel.WARN });
   // A crashed member's partitions move on after this; kept short so a restart resumes soon.
   const consumer = kafka.consumer({ groupId: GROUP, sessionTimeout: 6_000, heartbeatInterval: 1_000 });
-  // Idempotent: a retried DLQ send is written once (the broker dedups by producer ID and sequence).
-  const dlq = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  // Idempotent: a retried DLQ send is written once (the broker dedups by producer ID and
+  // sequence). The Java client's key hashing, so a key lands where other clients put it.
+  const dlq = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   let stopping = false;
 
   await dlq.connect();
