@@ -30,6 +30,13 @@ async function main() {
   const dlq = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   let stopping = false;
 
+  // kafkajs restarts the consumer after a retriable crash; after any other it would sit idle
+  // without consuming, so the process exits and says why instead.
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart) return;
+    console.error(`[ingest] consumer stopped: ${payload.error.message}`);
+    process.exit(1);
+  });
   await dlq.connect();
   await consumer.connect();
   await consumer.subscribe({ topic: KAFKA_TOPICS.orders, fromBeginning: true });
