@@ -2,7 +2,7 @@
 // An offset is committed only after the API has started the order or refused it as a
 // duplicate (or it went to the DLQ), so a crash or a replay re-submits, and the API's dedup
 // (Temporal's workflow ID) makes that harmless. docs/kafka.md has the reasoning.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
@@ -14,8 +14,11 @@ const GROUP = 'order-ingest';
 const MAX_BACKOFF_MS = 5_000;
 
 function apiKey(env: NodeJS.ProcessEnv): string {
-  // `npm start` hands its key over; by hand, the development key `npm start` keeps.
-  return env.INGEST_API_KEY || readFileSync(join(resolve(env.DATA_DIR || join(projectRoot(), '.data')), 'api-key'), 'utf8').trim();
+  if (env.INGEST_API_KEY) return env.INGEST_API_KEY;
+  // Run by hand next to `npm start`: the development key it keeps in its data folder.
+  const file = join(resolve(env.DATA_DIR || join(projectRoot(), '.data')), 'api-key');
+  if (!existsSync(file)) throw new Error(`no API key: set INGEST_API_KEY (a key with the orders:write scope), or start the stack once so ${file} exists`);
+  return readFileSync(file, 'utf8').trim();
 }
 
 async function main() {
