@@ -37,7 +37,7 @@ export interface StackOptions {
    * ours), development ones are made in the data folder.
    */
   env?: NodeJS.ProcessEnv;
-  /** Which parts to start, in this order (default: all). Without 'temporal', `temporalAddress` names the server to use. */
+  /** Which parts to start, in this order (default: SERVICES, and KAFKA_SERVICES with `kafka`). Without 'temporal', `temporalAddress` names the server to use. */
   services?: ServiceName[];
   temporalAddress?: string;
   /** Adds the Kafka broker and the ingest process (after the API) on these ports (`npm start -- --kafka`). */
