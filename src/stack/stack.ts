@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Child, type ChildSpec, exitWithParent, httpOk } from './child-process';
 import { type DevApiKey, ensureDevApiKey, ensureDevEncryptionKeys } from './dev-secrets';
 import { assertPortFree, freePort, freePortBlock } from './free-port';
+import { kafkaBroker } from './kafka-broker';
 import { type EnginePart, postgresEngine, postgresEnginePorts, TEMPORAL_SERVER_PORT_COUNT } from './postgres-engine';
 import { devServerArgs, isServing, prepareNamespace, temporalCli } from './temporal-cli';
 
@@ -36,13 +37,17 @@ export interface StackOptions {
    * ours), development ones are made in the data folder.
    */
   env?: NodeJS.ProcessEnv;
-  /** Which parts to start, in this order (default: all). Without 'temporal', `temporalAddress` names the server to use. */
+  /** Which parts to start, in this order (default: SERVICES, and KAFKA_SERVICES with `kafka`). Without 'temporal', `temporalAddress` names the server to use. */
   services?: ServiceName[];
   temporalAddress?: string;
+  /** Adds the Kafka broker and the ingest process (after the API) on these ports (`npm start -- --kafka`). */
+  kafka?: { port: number; controllerPort: number };
 }
 
 export const SERVICES = ['temporal', 'codec', 'sandbox', 'worker', 'api'] as const;
-export type ServiceName = (typeof SERVICES)[number];
+/** Parts started only when asked for: the Kafka broker and the ingest from it into the API. */
+export const KAFKA_SERVICES = ['kafka', 'ingest'] as const;
+export type ServiceName = (typeof SERVICES)[number] | (typeof KAFKA_SERVICES)[number];
 /** Every process a stack may run: the services, and the production engine's database and UI server. */
 export type PartName = ServiceName | 'postgres' | 'temporal-ui';
 
@@ -89,7 +94,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const root = projectRoot();
   const dist = join(root, 'dist');
   const { ports, dataDir, namespace, engine = 'dev', workers = 1, apis = 1 } = options;
-  const wanted = options.services ?? SERVICES;
+  const wanted = options.services ?? (options.kafka ? [...SERVICES, ...KAFKA_SERVICES] : SERVICES);
+  const kafkaPorts = options.kafka ?? { port: 9092, controllerPort: 9093 };
   const host = '127.0.0.1';
   const apiPorts = Array.from({ length: apis }, (_, i) => ports.api + i);
 
@@ -100,6 +106,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     sandbox: [ports.payments, ports.shipping],
     worker: [],
     api: apiPorts,
+    kafka: [kafkaPorts.port, kafkaPorts.controllerPort],
+    ingest: [],
   };
   for (const name of wanted) for (const port of portsOf[name]) await assertPortFree(port, name === 'temporal' ? `the Temporal engine (${engine})` : name);
 
@@ -168,6 +176,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     worker: () =>
       Array.from({ length: workers }, (_, i) => node(replicaName('worker', i), 'src/worker/main.js', async () => true, { WORKER_METRICS_PORT: String(metricsPort && metricsPort + i) })),
     api: () => apiPorts.map((port, i) => node(replicaName('api', i), 'src/api/main.js', httpOk(`http://${host}:${port}/ready`), { PORT: String(port) })),
+    kafka: () => [kafkaBroker({ root, dataDir, ...kafkaPorts })],
+    // Through the first API replica with the stack's key, as any HTTP client would submit.
+    ingest: () => [node('ingest', 'src/ingest/main.js', async () => true, { KAFKA_BROKERS: `${host}:${kafkaPorts.port}`, INGEST_API_URL: urls.api, INGEST_API_KEY: env.INGEST_API_KEY ?? apiKey?.secret })],
   };
 
   const children = new Map<PartName, Child[]>();

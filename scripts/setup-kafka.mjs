@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Copies Apache Kafka's jars (KRaft broker, Java 17) and a logger from Maven Central into
+// .tools/kafka/lib with Maven, as listed in deploy/kafka/pom.xml. Once: a stamp holding the
+// pom's Kafka version makes later runs a no-op until the pin changes.
+// Run by scripts/setup.mjs --kafka and by the Kafka ingest test's setup.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pom = join(root, 'deploy', 'kafka', 'pom.xml');
+const version = readFileSync(pom, 'utf8').match(/<artifactId>kafka_2\.13<\/artifactId>\s*<version>([^<]+)</)[1];
+const dir = join(root, '.tools', 'kafka');
+const stamp = join(dir, 'kafka.version');
+
+if (!(existsSync(stamp) && readFileSync(stamp, 'utf8') === version)) {
+  for (const [bin, arg] of [['java', '-version'], ['mvn', '-v']]) {
+    try {
+      execFileSync(bin, [arg], { stdio: 'ignore' });
+    } catch {
+      console.error(`[setup] Kafka ${version} needs \`${bin}\` (Java 17 and Maven) on PATH`);
+      process.exit(1);
+    }
+  }
+  // A half-copied folder from an interrupted run is not reused.
+  rmSync(join(dir, 'lib'), { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  console.log(`[setup] Kafka ${version}: mvn dependency:copy-dependencies into ${join(dir, 'lib')}`);
+  execFileSync('mvn', ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${join(dir, 'lib')}`, '-DincludeScope=runtime'], { stdio: 'inherit' });
+  writeFileSync(stamp, version);
+}
