@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Order } from '../src/shared/order-schema';
 import { workerConfig } from '../src/shared/config';
+import { ORDER_WORKFLOW_TYPE, workflowIdFor } from '../src/shared/order-contract';
 import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
 import { type PartName, startScratchStack } from '../src/stack/stack';
 import { STACK_ARG_OPTIONS, stackShape } from '../src/stack/stack-args';
@@ -190,13 +191,13 @@ async function main() {
     const t0 = Date.now();
     await mapLimit(Array.from({ length: N }), C, async (_, i) => {
       const body = order(i, run);
-      sentAt.set(`order-${body.orderId}`, Date.now());
+      sentAt.set(workflowIdFor(body.orderId), Date.now());
       const { status, ms } = await postOrder(apiAt(i), body);
       if (status !== 202) throw new Error(`POST /orders answered ${status}`);
       newLatencies.push(ms);
     });
     const submittedAt = Date.now();
-    const done = await waitClosed(client, `WorkflowType = 'orderWorkflow' AND OrderStatus = 'COMPLETED'`, N);
+    const done = await waitClosed(client, `WorkflowType = '${ORDER_WORKFLOW_TYPE}' AND OrderStatus = 'COMPLETED'`, N);
     const serviceSeconds = (done - t0) / 1000;
     const cpuOrders = cpu();
 
@@ -227,7 +228,7 @@ async function main() {
     const checkout = await measureCheckout(stackApi(stack), (i, variant) => order(i, `${run}-${variant}`), Math.min(N, 200), C, percentile);
 
     const e2e: number[] = [];
-    for await (const wf of client.workflow.list({ query: `WorkflowType = 'orderWorkflow'` })) {
+    for await (const wf of client.workflow.list({ query: `WorkflowType = '${ORDER_WORKFLOW_TYPE}'` })) {
       const sent = sentAt.get(wf.workflowId);
       if (sent && wf.closeTime) e2e.push(wf.closeTime.getTime() - sent);
     }

@@ -19,7 +19,7 @@ import { Client, Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { reconcile } from '../src/reconcile/main';
 import { isTerminal } from '../src/shared/order-state';
-import { workflowIdFor } from '../src/shared/workflow-ids';
+import { workflowIdFor } from '../src/shared/order-contract';
 import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
 import { type Stack, startScratchStack } from '../src/stack/stack';
 import { STACK_ARG_OPTIONS, stackShape } from '../src/stack/stack-args';

@@ -15,7 +15,7 @@ import { projectRoot, startScratchStack } from '../src/stack/stack';
 import { encryptingDataConverter } from '../src/temporal/codec/data-converter';
 import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
 import { temporalCli } from '../src/stack/temporal-cli';
-import { workflowIdFor } from '../src/shared/workflow-ids';
+import { workflowIdFor } from '../src/shared/order-contract';
 import { forgetWorkflow } from '../src/temporal/forget-workflow';
 
 interface Scenario {

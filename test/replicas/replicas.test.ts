@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { workflowIdFor } from '../../src/shared/order-contract';
 import { setFaults, useIsolatedStack } from '../support/isolated-stack';
 import { newOrder, ordersClient } from '../support/orders';
 import { activityAttempts, runCount, temporal, waitForStartedActivity } from '../support/temporal';
@@ -24,7 +25,7 @@ describe('two API replicas, two workers', () => {
     const done = await apis[1].waitForOrder(order.orderId);
     expect(done.status).toBe('COMPLETED');
     expect((await apis[0].api(`/orders/${order.orderId}`)).body).toEqual(done);
-    expect(await runCount(`order-${order.orderId}`)).toBe(1);
+    expect(await runCount(workflowIdFor(order.orderId))).toBe(1);
     const { charges, shipments } = await apis[0].ledger(order.orderId);
     expect([charges.length, shipments.length]).toEqual([1, 1]);
   });
@@ -33,7 +34,7 @@ describe('two API replicas, two workers', () => {
     // The provider takes 2 s to commit: long enough to kill the worker while it waits.
     await setFaults(isolated.stack.urls.payments, { latencyMs: 2_000 });
     const order = newOrder();
-    const workflowId = `order-${order.orderId}`;
+    const workflowId = workflowIdFor(order.orderId);
     await isolated.client.submit(order);
     await waitForStartedActivity(workflowId, 'chargePayment');
     // The SDK's default identity is <pid>@<host>: kill the worker that holds the attempt.

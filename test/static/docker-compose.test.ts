@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ORDER_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { ORDER_SEARCH_ATTRIBUTES } from '../../src/shared/order-contract';
 
 // Docker cannot run on the development machines, so docker-compose.yml, the Dockerfile and
 // the files under deploy/ are checked by reading them: every reference between them (service

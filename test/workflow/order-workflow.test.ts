@@ -8,10 +8,16 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChargeInput, OrderActivities, RefundInput, RiskInput, ShipmentInput } from '../../activities';
-import { FAILURE_TYPES } from '../../src/shared/failure-types';
-import { ORDER_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import {
+  FAILURE_TYPES,
+  ORDER_SEARCH_ATTRIBUTES,
+  ORDER_WORKFLOW_TYPE,
+  cancelOrderUpdate,
+  getOrderQuery,
+  workflowIdFor,
+} from '../../src/shared/order-contract';
 import { projectRoot } from '../../src/stack/stack';
-import { cancelOrderUpdate, getOrderQuery, orderWorkflow } from '../../workflows/order';
+import { orderWorkflow } from '../../workflows/order';
 import { newOrder } from '../support/orders';
 
 // The order workflow alone, on the time-skipping test server, with mocked activities:
@@ -74,7 +80,7 @@ async function runOrder(activities: OrderActivities, drive?: (workflowId: string
   });
   const order = newOrder();
   return worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(orderWorkflow, { taskQueue, workflowId: `order-${order.orderId}`, args: [order] });
+    const handle = await env.client.workflow.start(orderWorkflow, { taskQueue, workflowId: workflowIdFor(order.orderId), args: [order] });
     await drive?.(handle.workflowId);
     return { order, state: await handle.result(), handle };
   });
@@ -93,6 +99,10 @@ async function calledOnce(calls: unknown[]) {
 }
 
 describe('order workflow', () => {
+  it('is registered under the type name the API starts it by', () => {
+    expect(orderWorkflow.name).toBe(ORDER_WORKFLOW_TYPE);
+  });
+
   it('happy path: charges, ships and completes, with keys derived from the order', async () => {
     const { activities, calls } = mockActivities();
     const { order, state } = await runOrder(activities);
