@@ -17,6 +17,7 @@ import {
   workflowIdFor,
 } from '../../src/shared/order-contract';
 import { projectRoot } from '../../src/stack/stack';
+import { bundleWorkflows } from '../../src/worker/workflow-bundle';
 import { orderWorkflow } from '../../workflows/order';
 import { newOrder } from '../support/orders';
 
@@ -25,9 +26,12 @@ import { newOrder } from '../support/orders';
 
 const root = projectRoot(__dirname);
 let env: TestWorkflowEnvironment;
+// Bundled from workflows/ here, not read from dist/: the tests run the code as it is now.
+let workflowBundle: { code: string };
 
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
+  workflowBundle = await bundleWorkflows();
   env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: join(root, '.tools', 'venv', 'bin', 'temporal-test-server') } },
   });
@@ -75,7 +79,7 @@ async function runOrder(activities: OrderActivities, drive?: (workflowId: string
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowBundle: { codePath: join(root, 'dist', 'workflow-bundle.js') },
+    workflowBundle,
     activities,
   });
   const order = newOrder();
