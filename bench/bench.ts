@@ -44,7 +44,10 @@ const percentile = (values: number[], p: number) => {
 };
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 
-/** Waits until `count` workflows matching `query` are closed; polls visibility (each count scans it, so not too often). */
+/**
+ * Waits until `count` workflows matching `query` are closed; polls visibility (each count
+ * scans it, so not too often).
+ */
 async function waitClosed(client: Client, query: string, count: number): Promise<number> {
   while (Date.now() < DEADLINE) {
     const { count: closed } = await client.workflow.count(`${query} AND ExecutionStatus != 'Running'`);
@@ -54,7 +57,10 @@ async function waitClosed(client: Client, query: string, count: number): Promise
   throw new Error(`deadline passed before ${count} workflows closed (${query})`);
 }
 
-/** /proc/<pid>/stat fields after the command name: [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime (ticks, USER_HZ = 100). */
+/**
+ * /proc/<pid>/stat fields after the command name: [1] ppid, [11] utime, [12] stime,
+ * [13] cutime, [14] cstime (ticks, USER_HZ = 100).
+ */
 function statFields(pid: number): string[] | undefined {
   try {
     return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -78,7 +84,12 @@ function cpuSeconds(pid: number | undefined): number {
   const tree = new Set([pid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [child, fields] of stats) if (!tree.has(child) && tree.has(Number(fields[1]))) (tree.add(child), (grew = true));
+    for (const [child, fields] of stats) {
+      if (!tree.has(child) && tree.has(Number(fields[1]))) {
+        tree.add(child);
+        grew = true;
+      }
+    }
   }
   let ticks = 0;
   for (const member of tree) {

@@ -36,7 +36,10 @@ export interface StackOptions {
    * ours), development ones are made in the data folder.
    */
   env?: NodeJS.ProcessEnv;
-  /** Which parts to start, in this order (default: all). Without 'temporal', `temporalAddress` names the server to use. */
+  /**
+   * Which parts to start, in this order (default: all). Without 'temporal', `temporalAddress`
+   * names the server to use.
+   */
   services?: ServiceName[];
   temporalAddress?: string;
 }
@@ -200,7 +203,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   return { urls, env, apiKey, child, children: all, stop };
 }
 
-/** Free ports on 127.0.0.1 for every part of a stack (blocks for the Temporal server's services and the API replicas). */
+/**
+ * Free ports on 127.0.0.1 for every part of a stack (blocks for the Temporal server's services
+ * and the API replicas).
+ */
 export async function freeStackPorts(apis = 1): Promise<StackOptions['ports']> {
   return {
     temporal: await freePortBlock(TEMPORAL_SERVER_PORT_COUNT),

@@ -15,7 +15,10 @@ const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
 type Json = Record<string, unknown>;
 
-/** `${VAR:-default}` and `${VAR-default}` → default, `${VAR}` → '', `$$` → `$` (no shell env: the file's own defaults). */
+/**
+ * `${VAR:-default}` and `${VAR-default}` → default, `${VAR}` → '', `$$` → `$` (no shell env:
+ * the file's own defaults).
+ */
 function interpolate(value: unknown): unknown {
   if (typeof value === 'string') {
     return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-?]([^}]*))?\}/g, (match, _name, fallback) => (match === '$$' ? '$' : (fallback ?? '')));

@@ -8,8 +8,9 @@ import { newOrder, ordersClient } from '../support/orders';
 
 // A real browser against the Temporal Web UI of the test stack: an order submitted through
 // the API is found by a visibility query on its search attributes, and its run page opens
-// from the order view's link, showing the order's input decrypted through the codec server. Debian's Chromium (installed by `npm test`'s setup step) is
-// driven by playwright-core; without it this file is skipped, saying why.
+// from the order view's link, showing the order's input decrypted through the codec server.
+// Debian's Chromium (installed by `npm test`'s setup step) is driven by playwright-core;
+// without it this file is skipped, saying why.
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
