@@ -282,8 +282,8 @@ async function operatorsAndForgetting(stack: Stack, api: ApiTarget, client: Clie
  * `reconcile --fix`.
  */
 async function terminateBetweenChargeAndRefund(stack: Stack, api: ApiTarget, client: Client, accepted: Set<string>) {
-  const refundsFail = { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ beforeCommit: 1, paths: ['/v1/refunds'] }) };
-  await call('PUT faults', (signal) => fetch(`${stack.urls.payments}/v1/faults`, { ...refundsFail, signal }));
+  const refundsFail: Faults = { beforeCommit: 1, paths: ['/v1/refunds'] };
+  await call('PUT faults', (signal) => putFaults(stack.urls.payments, refundsFail, signal));
   const base = plan(N).order;
   const order: Order = {
     ...base,
