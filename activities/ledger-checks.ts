@@ -6,7 +6,7 @@ import stableStringify from 'safe-stable-stringify';
 import type { Charge, Refund } from '../src/providers/payments';
 import { ProviderError } from '../src/providers/provider-error';
 import type { ShipmentRecord, ShipmentRequest } from '../src/providers/shipping';
-import { FAILURE_TYPES } from '../src/shared/failure-types';
+import { FAILURE_TYPES } from '../src/shared/order-contract';
 
 /** Ends the order in NEEDS_REVIEW: no further effect, a person settles the books. */
 export function needsReview(reason: string): ApplicationFailure {

@@ -3,7 +3,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { PaymentProvider } from '../src/providers/payments';
 import type { ShipmentRequest, ShippingProvider } from '../src/providers/shipping';
-import { FAILURE_TYPES } from '../src/shared/failure-types';
+import { FAILURE_TYPES } from '../src/shared/order-contract';
 import { adoptShipment, checkAnswer, isStanding, needsReview, providerCall } from './ledger-checks';
 import { isKeyReused } from './payment';
 

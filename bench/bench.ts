@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Order } from '../src/shared/order-schema';
 import { workerConfig } from '../src/shared/config';
+import { ORDER_WORKFLOW_TYPE, workflowIdFor } from '../src/shared/order-contract';
 import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
 import { type PartName, startScratchStack } from '../src/stack/stack';
 import { STACK_ARG_OPTIONS, stackShape } from '../src/stack/stack-args';
@@ -43,7 +44,10 @@ const percentile = (values: number[], p: number) => {
 };
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 
-/** Waits until `count` workflows matching `query` are closed; polls visibility (each count scans it, so not too often). */
+/**
+ * Waits until `count` workflows matching `query` are closed; polls visibility (each count
+ * scans it, so not too often).
+ */
 async function waitClosed(client: Client, query: string, count: number): Promise<number> {
   while (Date.now() < DEADLINE) {
     const { count: closed } = await client.workflow.count(`${query} AND ExecutionStatus != 'Running'`);
@@ -53,7 +57,10 @@ async function waitClosed(client: Client, query: string, count: number): Promise
   throw new Error(`deadline passed before ${count} workflows closed (${query})`);
 }
 
-/** /proc/<pid>/stat fields after the command name: [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime (ticks, USER_HZ = 100). */
+/**
+ * /proc/<pid>/stat fields after the command name: [1] ppid, [11] utime, [12] stime,
+ * [13] cutime, [14] cstime (ticks, USER_HZ = 100).
+ */
 function statFields(pid: number): string[] | undefined {
   try {
     return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -77,7 +84,12 @@ function cpuSeconds(pid: number | undefined): number {
   const tree = new Set([pid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const [child, fields] of stats) if (!tree.has(child) && tree.has(Number(fields[1]))) (tree.add(child), (grew = true));
+    for (const [child, fields] of stats) {
+      if (!tree.has(child) && tree.has(Number(fields[1]))) {
+        tree.add(child);
+        grew = true;
+      }
+    }
   }
   let ticks = 0;
   for (const member of tree) {
@@ -190,13 +202,13 @@ async function main() {
     const t0 = Date.now();
     await mapLimit(Array.from({ length: N }), C, async (_, i) => {
       const body = order(i, run);
-      sentAt.set(`order-${body.orderId}`, Date.now());
+      sentAt.set(workflowIdFor(body.orderId), Date.now());
       const { status, ms } = await postOrder(apiAt(i), body);
       if (status !== 202) throw new Error(`POST /orders answered ${status}`);
       newLatencies.push(ms);
     });
     const submittedAt = Date.now();
-    const done = await waitClosed(client, `WorkflowType = 'orderWorkflow' AND OrderStatus = 'COMPLETED'`, N);
+    const done = await waitClosed(client, `WorkflowType = '${ORDER_WORKFLOW_TYPE}' AND OrderStatus = 'COMPLETED'`, N);
     const serviceSeconds = (done - t0) / 1000;
     const cpuOrders = cpu();
 
@@ -227,7 +239,7 @@ async function main() {
     const checkout = await measureCheckout(stackApi(stack), (i, variant) => order(i, `${run}-${variant}`), Math.min(N, 200), C, percentile);
 
     const e2e: number[] = [];
-    for await (const wf of client.workflow.list({ query: `WorkflowType = 'orderWorkflow'` })) {
+    for await (const wf of client.workflow.list({ query: `WorkflowType = '${ORDER_WORKFLOW_TYPE}'` })) {
       const sent = sentAt.get(wf.workflowId);
       if (sent && wf.closeTime) e2e.push(wf.closeTime.getTime() - sent);
     }

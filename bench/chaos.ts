@@ -19,7 +19,9 @@ import { Client, Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { reconcile } from '../src/reconcile/main';
 import { isTerminal } from '../src/shared/order-state';
-import { workflowIdFor } from '../src/shared/workflow-ids';
+import { workflowIdFor } from '../src/shared/order-contract';
+import type { Faults } from '../src/sandbox/faults';
+import { putFaults } from '../src/sandbox/fault-switch';
 import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
 import { type Stack, startScratchStack } from '../src/stack/stack';
 import { STACK_ARG_OPTIONS, stackShape } from '../src/stack/stack-args';
@@ -110,9 +112,10 @@ async function call(what: string, send: (signal: AbortSignal) => Promise<Respons
 const post = (api: ApiTarget, path: string, body?: unknown) =>
   call(`POST ${api.url}${path}`, (signal) => apiFetch(api, path, { method: 'POST', headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined, signal }));
 
-async function setFaults(stack: Stack, faults: object) {
-  const init = { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) };
-  for (const base of [stack.urls.payments, stack.urls.shipping]) await call(`PUT ${base}/v1/faults`, (signal) => fetch(`${base}/v1/faults`, { ...init, signal }));
+async function setFaults(stack: Stack, faults: Faults) {
+  for (const base of [stack.urls.payments, stack.urls.shipping]) {
+    await call(`PUT ${base}/v1/faults`, (signal) => putFaults(base, faults, signal));
+  }
 }
 
 type Disruption = 'worker' | 'server' | 'postgres';
@@ -279,8 +282,8 @@ async function operatorsAndForgetting(stack: Stack, api: ApiTarget, client: Clie
  * `reconcile --fix`.
  */
 async function terminateBetweenChargeAndRefund(stack: Stack, api: ApiTarget, client: Client, accepted: Set<string>) {
-  const refundsFail = { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ beforeCommit: 1, paths: ['/v1/refunds'] }) };
-  await call('PUT faults', (signal) => fetch(`${stack.urls.payments}/v1/faults`, { ...refundsFail, signal }));
+  const refundsFail: Faults = { beforeCommit: 1, paths: ['/v1/refunds'] };
+  await call('PUT faults', (signal) => putFaults(stack.urls.payments, refundsFail, signal));
   const base = plan(N).order;
   const order: Order = {
     ...base,

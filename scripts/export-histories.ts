@@ -15,7 +15,9 @@ import { projectRoot, startScratchStack } from '../src/stack/stack';
 import { encryptingDataConverter } from '../src/temporal/codec/data-converter';
 import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
 import { temporalCli } from '../src/stack/temporal-cli';
-import { workflowIdFor } from '../src/shared/workflow-ids';
+import { workflowIdFor } from '../src/shared/order-contract';
+import type { Faults } from '../src/sandbox/faults';
+import { putFaults } from '../src/sandbox/fault-switch';
 import { forgetWorkflow } from '../src/temporal/forget-workflow';
 
 interface Scenario {
@@ -23,7 +25,7 @@ interface Scenario {
   expect: string;
   order?: Partial<Order>;
   /** Payment provider faults while the order runs. */
-  paymentFaults?: object;
+  paymentFaults?: Faults;
   /** Runs after the submission, e.g. to cancel. */
   drive?: (stack: Target, client: Client, orderId: string) => Promise<void>;
   /**
@@ -36,9 +38,6 @@ interface Scenario {
 }
 
 type Target = { api: ApiTarget; payments: string };
-
-const setFaults = (base: string, faults: object) =>
-  fetch(`${base}/v1/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
 
 const scenarios: Scenario[] = [
   { path: 'completed', expect: 'COMPLETED' },
@@ -55,7 +54,7 @@ const scenarios: Scenario[] = [
     paymentFaults: { afterCommit: 1 },
     drive: async ({ payments }) => {
       await sleep(2_000);
-      await setFaults(payments, {});
+      await putFaults(payments, {});
     },
   },
   {
@@ -131,13 +130,13 @@ async function main() {
   const client = new Client({ connection, dataConverter: encryptingDataConverter(parseEncryptionKeys(stack.env.ENCRYPTION_KEYS!)) });
   try {
     const run = async (scenario: Scenario, body: Order, drive: Scenario['drive']) => {
-      await setFaults(stack.urls.payments, scenario.paymentFaults ?? {});
+      await putFaults(stack.urls.payments, scenario.paymentFaults ?? {});
       const headers = { 'content-type': 'application/json', ...(scenario.waitS ? { prefer: `wait=${scenario.waitS}` } : {}) };
       const response = await apiFetch(api, '/orders', { method: 'POST', headers, body: JSON.stringify(body) });
       if (response.status !== 202) throw new Error(`${scenario.path}: POST /orders answered ${response.status}`);
       await drive?.({ api, payments: stack.urls.payments }, client, body.orderId);
       const status = await waitTerminal(api, body.orderId);
-      await setFaults(stack.urls.payments, {});
+      await putFaults(stack.urls.payments, {});
       return status;
     };
     for (const scenario of scenarios.filter((s) => !only || s.path.includes(only))) {

@@ -1,14 +1,13 @@
 // The order lifecycle: risk check, charge, ship, complete; or reject, decline, cancel, fail
 // with compensation.
-// Deterministic: imports only @temporalio/workflow and pure modules of src/shared.
+// Deterministic: imports only @temporalio/workflow and pure modules of src/shared (the rule for
+// workflows/ in eslint.config.mjs).
 import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   allHandlersFinished,
   condition,
-  defineQuery,
-  defineUpdate,
   log,
   patched,
   proxyActivities,
@@ -19,17 +18,15 @@ import {
 import type { OrderActivities } from '../activities';
 import type { Order } from '../src/shared/order-schema';
 import { idempotencyKey } from '../src/shared/idempotency-keys';
-import { type OrderState, type OrderStatus, initialOrderState, isTerminal, orderMemo } from '../src/shared/order-state';
-import { ORDER_STATUS } from '../src/shared/search-attributes';
-import { FAILURE_TYPES } from '../src/shared/failure-types';
-
-export const getOrderQuery = defineQuery<OrderState>('getOrder');
-export const cancelOrderUpdate = defineUpdate<OrderState, [reason: string]>('cancelOrder');
-/**
- * Answers once the payment is decided: PAID, or any ending. The API sends it with the start
- * (Update-with-Start) for `Prefer: wait`, and bounds the wait itself.
- */
-export const paymentDecidedUpdate = defineUpdate<OrderState>('paymentDecided');
+import { type OrderState, type OrderStatus, initialOrderState, isTerminal } from '../src/shared/order-state';
+import {
+  FAILURE_TYPES,
+  ORDER_STATUS,
+  orderMemo,
+  cancelOrderUpdate,
+  getOrderQuery,
+  paymentDecidedUpdate,
+} from '../src/shared/order-contract';
 
 // Every activity carries an idempotency key, so a retry can never repeat an effect: we retry
 // transient failures (timeouts, 5xx, dropped connections, 409 in flight) without limit

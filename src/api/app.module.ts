@@ -3,7 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import { logLevel } from '../shared/config';
-import { workflowIdFor } from '../shared/workflow-ids';
+import { workflowIdFor } from '../shared/order-contract';
 import { shutdownTracing } from '../telemetry/tracing';
 import { AuthModule } from './auth/auth.module';
 import { HealthController } from './health/health.controller';

@@ -1,7 +1,6 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { isTerminal, type OrderStatus } from '../shared/order-state';
-import { ORDER_STATUS, ORDER_TOTAL_CENTS } from '../shared/search-attributes';
-import { orderIdOf, workflowIdFor } from '../shared/workflow-ids';
+import { ORDER_STATUS, ORDER_TOTAL_CENTS, ORDER_WORKFLOW_TYPE, orderIdOf, workflowIdFor } from '../shared/order-contract';
 
 /** An order as Temporal knows it, from visibility (confirmed with describe where it lags). */
 export interface KnownOrder {
@@ -26,7 +25,7 @@ function toOrder(run: Pick<WorkflowExecutionInfo, 'typedSearchAttributes' | 'sta
 
 export async function ordersInTemporal(client: Client): Promise<Map<string, KnownOrder>> {
   const orders = new Map<string, KnownOrder>();
-  for await (const run of client.workflow.list({ query: `WorkflowType = 'orderWorkflow'` })) {
+  for await (const run of client.workflow.list({ query: `WorkflowType = '${ORDER_WORKFLOW_TYPE}'` })) {
     orders.set(orderIdOf(run.workflowId), toOrder(run));
   }
   // Visibility lags behind (more so after a server restart): ask the run itself before

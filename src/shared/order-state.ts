@@ -33,7 +33,10 @@ export interface OrderState {
   failureReason: string | null;
   createdAt: string;
   updatedAt: string;
-  /** The submission's fingerprint (from the memo), so a finished run's result alone tells a resubmission from a conflict. */
+  /**
+   * The submission's fingerprint (from the memo), so a finished run's result alone tells a
+   * resubmission from a conflict.
+   */
   fingerprint: string | null;
 }
 

@@ -37,7 +37,10 @@ export interface StackOptions {
    * ours), development ones are made in the data folder.
    */
   env?: NodeJS.ProcessEnv;
-  /** Which parts to start, in this order (default: SERVICES, and KAFKA_SERVICES with `kafka`). Without 'temporal', `temporalAddress` names the server to use. */
+  /**
+   * Which parts to start, in this order (default: SERVICES, and KAFKA_SERVICES with `kafka`).
+   * Without 'temporal', `temporalAddress` names the server to use.
+   */
   services?: ServiceName[];
   temporalAddress?: string;
   /** Adds the Kafka broker and the ingest process (after the API) on these ports (`npm start -- --kafka`). */
@@ -211,7 +214,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   return { urls, env, apiKey, child, children: all, stop };
 }
 
-/** Free ports on 127.0.0.1 for every part of a stack (blocks for the Temporal server's services and the API replicas). */
+/**
+ * Free ports on 127.0.0.1 for every part of a stack (blocks for the Temporal server's services
+ * and the API replicas).
+ */
 export async function freeStackPorts(apis = 1): Promise<StackOptions['ports']> {
   return {
     temporal: await freePortBlock(TEMPORAL_SERVER_PORT_COUNT),

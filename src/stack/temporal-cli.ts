@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ORDER_SEARCH_ATTRIBUTES } from '../shared/search-attributes';
+import { ORDER_SEARCH_ATTRIBUTES } from '../shared/order-contract';
 
 const run = promisify(execFile);
 

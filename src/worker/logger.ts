@@ -6,6 +6,7 @@
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { hostname } from 'node:os';
 import pino from 'pino';
+import { orderIdIn } from '../shared/order-contract';
 
 /** The SDK's own key for the event's time (nanoseconds since epoch, a bigint). */
 const LOG_TIMESTAMP = Symbol.for('log_timestamp');
@@ -47,7 +48,7 @@ export interface LogRecord {
 /**
  * One SDK log call as a pino record: the SDK's timestamp becomes `time` (epoch ms), an
  * `error` becomes pino's `err` (serialised with its stack), and a workflow ID of an order
- * run (`order-<orderId>`) also yields `orderId`, the key the API's lines use.
+ * run (workflowIdFor) also yields `orderId`, the key the API's lines use.
  */
 export function toLogRecord(level: LogLevel, message: string, meta: LogMetadata = {}): LogRecord {
   const fields: Record<string, unknown> = {};
@@ -59,8 +60,9 @@ export function toLogRecord(level: LogLevel, message: string, meta: LogMetadata 
     else fields[key] = typeof value === 'bigint' ? value.toString() : value;
   }
   const workflowId = fields.workflowId;
-  if (typeof workflowId === 'string' && workflowId.startsWith('order-') && fields.orderId === undefined) {
-    fields.orderId = workflowId.slice('order-'.length);
+  if (typeof workflowId === 'string' && fields.orderId === undefined) {
+    const orderId = orderIdIn(workflowId);
+    if (orderId !== undefined) fields.orderId = orderId;
   }
   return { level: PINO_LEVELS[level] ?? 'info', msg: message, fields };
 }

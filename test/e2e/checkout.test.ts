@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { workflowIdFor } from '../../src/shared/workflow-ids';
+import { workflowIdFor } from '../../src/shared/order-contract';
 import { newOrder, ordersClient } from '../support/orders';
 import { runCount } from '../support/temporal';
 

@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { METADATA_ENCODING_KEY, defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { workflowIdFor } from '../../src/shared/order-contract';
 import { AesGcmCodec, ENCRYPTED_ENCODING } from '../../src/temporal/codec/aes-gcm-codec';
 import { parseEncryptionKeys } from '../../src/temporal/codec/encryption-keys';
 import { PLAIN_HISTORY_FIELDS } from '../../src/temporal/codec/plain-fields';
@@ -70,7 +71,7 @@ describe('no card data or address in plaintext in Temporal', () => {
     const { order, secrets } = secretOrder('10115');
     expect((await isolated.client.submit(order)).status).toBe(202);
     expect((await isolated.client.waitForOrder(order.orderId)).status).toBe('COMPLETED');
-    const workflowId = `order-${order.orderId}`;
+    const workflowId = workflowIdFor(order.orderId);
     const { bytes, events } = await storedBytes(workflowId);
     for (const secret of secrets) expect(bytes.includes(secret), secret).toBe(false);
     expect(plaintextPayloads(events)).toEqual([]);
@@ -85,7 +86,7 @@ describe('no card data or address in plaintext in Temporal', () => {
     const { order, secrets } = secretOrder('00000');
     await isolated.client.submit(order);
     expect((await isolated.client.waitForOrder(order.orderId)).status).toBe('FAILED');
-    const { bytes, events } = await storedBytes(`order-${order.orderId}`);
+    const { bytes, events } = await storedBytes(workflowIdFor(order.orderId));
     for (const secret of [...secrets, 'cannot deliver', 'postal code 00000']) expect(bytes.includes(secret), secret).toBe(false);
     expect(events.some((e) => e.activityTaskFailedEventAttributes?.failure?.encodedAttributes)).toBe(true);
     expect(plaintextPayloads(events)).toEqual([]);
@@ -99,7 +100,7 @@ describe('no card data or address in plaintext in Temporal', () => {
       const reason = `reason-${unique()}`;
       const cancelled = await isolated.client.api(`/orders/${order.orderId}/cancel`, { method: 'POST', body: { reason } });
       expect(cancelled.body.status).toBe('CANCELLED');
-      const { bytes, events } = await storedBytes(`order-${order.orderId}`);
+      const { bytes, events } = await storedBytes(workflowIdFor(order.orderId));
       expect(events.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toBe(true);
       for (const secret of [...secrets, reason]) expect(bytes.includes(secret), secret).toBe(false);
       expect(plaintextPayloads(events)).toEqual([]);

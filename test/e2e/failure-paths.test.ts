@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderWorkflow } from '../../workflows/order';
+import { ORDER_WORKFLOW_TYPE, workflowIdFor } from '../../src/shared/order-contract';
 import { newOrder, ordersClient } from '../support/orders';
 import { temporal } from '../support/temporal';
 
@@ -57,7 +57,7 @@ describe('failure paths without faults', () => {
     // Started on a task queue no worker polls, so it is still running when terminated.
     const order = newOrder();
     const client = await temporal();
-    const handle = await client.workflow.start(orderWorkflow, { taskQueue: 'nobody-polls', workflowId: `order-${order.orderId}`, args: [order] });
+    const handle = await client.workflow.start(ORDER_WORKFLOW_TYPE, { taskQueue: 'nobody-polls', workflowId: workflowIdFor(order.orderId), args: [order] });
     await handle.terminate('operator test');
     const { status, body } = await api(`/orders/${order.orderId}`);
     expect(status).toBe(200);

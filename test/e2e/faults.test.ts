@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { workflowIdFor } from '../../src/shared/order-contract';
 import { setFaults, useIsolatedStack } from '../support/isolated-stack';
 import { newOrder } from '../support/orders';
 import { activityAttempts, runCount, waitForStartedActivity } from '../support/temporal';
@@ -27,7 +28,7 @@ describe('exactly once under faults', () => {
       expect(charges).toHaveLength(1);
       expect(shipments).toHaveLength(1);
       expect(refunds).toHaveLength(0);
-      const attempts = await activityAttempts(`order-${order.orderId}`);
+      const attempts = await activityAttempts(workflowIdFor(order.orderId));
       if (attempts.chargePayment > 1 || attempts.createShipment > 1) retried++;
     }
     // With 16 calls each failing 51% of the time, some retry is all but certain (1 - 0.49^16).
@@ -45,7 +46,7 @@ describe('exactly once under faults', () => {
     const { charges, shipments } = await isolated.client.ledger(order.orderId);
     expect(charges).toHaveLength(1);
     expect(shipments).toHaveLength(1);
-    expect((await activityAttempts(`order-${order.orderId}`)).createShipment).toBeGreaterThanOrEqual(2);
+    expect((await activityAttempts(workflowIdFor(order.orderId))).createShipment).toBeGreaterThanOrEqual(2);
   });
 
   it('a refund under faults after commit is made exactly once', async () => {
@@ -64,7 +65,7 @@ describe('cancellation', () => {
     await setFaults(isolated.stack.urls.payments, { latencyMs: 1_500 });
     const order = newOrder();
     await isolated.client.submit(order);
-    await waitForStartedActivity(`order-${order.orderId}`, 'chargePayment');
+    await waitForStartedActivity(workflowIdFor(order.orderId), 'chargePayment');
     const cancelled = await isolated.client.cancel(order.orderId);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ orderId: order.orderId, status: 'CANCELLED', shipment: null });
@@ -96,11 +97,11 @@ describe('cancellation', () => {
     await setFaults(isolated.stack.urls.payments, { latencyMs: 1_000 });
     const order = newOrder();
     await isolated.client.submit(order);
-    await waitForStartedActivity(`order-${order.orderId}`, 'chargePayment');
+    await waitForStartedActivity(workflowIdFor(order.orderId), 'chargePayment');
     const answers = await Promise.all(Array.from({ length: 5 }, () => isolated.client.cancel(order.orderId)));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
     expect(new Set(answers.map((a) => a.body.status))).toEqual(new Set(['CANCELLED']));
     expect((await isolated.client.ledger(order.orderId)).refunds).toHaveLength(1);
-    expect(await runCount(`order-${order.orderId}`)).toBe(1);
+    expect(await runCount(workflowIdFor(order.orderId))).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Order } from '../../src/shared/order-schema';
 import type { OrderStatus } from '../../src/shared/order-state';
-import { workflowIdFor } from '../../src/shared/workflow-ids';
+import { workflowIdFor } from '../../src/shared/order-contract';
 import { useIsolatedStack } from '../support/isolated-stack';
 import { newOrder } from '../support/orders';
 import { forgetWorkflow, waitForStartedActivity } from '../support/temporal';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reconcile } from '../../src/reconcile/main';
-import { workflowIdFor } from '../../src/shared/workflow-ids';
+import { workflowIdFor } from '../../src/shared/order-contract';
 import { setFaults, useIsolatedStack } from '../support/isolated-stack';
 import { newOrder } from '../support/orders';
 import { temporal, temporalCli, waitForStartedActivity } from '../support/temporal';

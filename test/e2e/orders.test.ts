@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { workflowIdFor } from '../../src/shared/order-contract';
 import { newOrder, ordersClient } from '../support/orders';
 import { runCount, temporal } from '../support/temporal';
 
@@ -10,8 +11,8 @@ describe('orders end to end (real API, Temporal, sandbox)', () => {
     const accepted = await submit(order);
     expect(accepted.status).toBe(202);
     expect(accepted.headers.get('idempotent-replayed')).toBeNull();
-    expect(accepted.body).toMatchObject({ orderId: order.orderId, status: 'PENDING', totalCents: 3490, currency: 'EUR', workflowId: `order-${order.orderId}` });
-    expect(accepted.body.links.temporalUi).toContain(`/workflows/order-${order.orderId}`);
+    expect(accepted.body).toMatchObject({ orderId: order.orderId, status: 'PENDING', totalCents: 3490, currency: 'EUR', workflowId: workflowIdFor(order.orderId) });
+    expect(accepted.body.links.temporalUi).toContain(`/workflows/${workflowIdFor(order.orderId)}`);
 
     const done = await waitForOrder(order.orderId);
     expect(done.status).toBe('COMPLETED');
@@ -38,7 +39,7 @@ describe('orders end to end (real API, Temporal, sandbox)', () => {
       expect(r.body.orderId).toBe(order.orderId);
     }
     await waitForOrder(order.orderId);
-    expect(await runCount(`order-${order.orderId}`)).toBe(1);
+    expect(await runCount(workflowIdFor(order.orderId))).toBe(1);
     const { charges, shipments } = await ledger(order.orderId);
     expect(charges).toHaveLength(1);
     expect(shipments).toHaveLength(1);
@@ -54,7 +55,7 @@ describe('orders end to end (real API, Temporal, sandbox)', () => {
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body).toEqual(done);
-    expect(await runCount(`order-${order.orderId}`)).toBe(1);
+    expect(await runCount(workflowIdFor(order.orderId))).toBe(1);
     expect((await ledger(order.orderId)).charges).toHaveLength(1);
   });
 
@@ -68,7 +69,7 @@ describe('orders end to end (real API, Temporal, sandbox)', () => {
     expect(whileRunning.body.detail).toContain('different body');
     await waitForOrder(order.orderId);
     expect((await submit(conflicting)).status).toBe(409);
-    expect(await runCount(`order-${order.orderId}`)).toBe(1);
+    expect(await runCount(workflowIdFor(order.orderId))).toBe(1);
     const { charges } = await ledger(order.orderId);
     expect(charges.map((c) => c.amountCents)).toEqual([3490]);
   });
@@ -132,7 +133,7 @@ describe('orders end to end (real API, Temporal, sandbox)', () => {
     const order = newOrder();
     await submit(order);
     await waitForOrder(order.orderId);
-    const description = await (await temporal()).workflow.getHandle(`order-${order.orderId}`).describe();
+    const description = await (await temporal()).workflow.getHandle(workflowIdFor(order.orderId)).describe();
     expect(description.searchAttributes).toMatchObject({ OrderStatus: ['COMPLETED'], CustomerId: [order.customerId], OrderTotalCents: [3490] });
     expect(description.memo).toMatchObject({ summary: expect.stringContaining(order.orderId) });
   });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { putFaults } from '../../src/sandbox/fault-switch';
 import { paymentsApp } from '../../src/sandbox/payments';
 import { shippingApp } from '../../src/sandbox/shipping';
 
@@ -32,8 +33,6 @@ async function post(base: string, path: string, body: unknown, key?: string) {
   });
   return { status: response.status, replayed: response.headers.get('idempotent-replayed'), body: (await response.json()) as any };
 }
-const put = (base: string, faults: unknown) =>
-  fetch(`${base}/v1/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
 const list = async (base: string, path: string, orderId: string) =>
   ((await (await fetch(`${base}${path}?orderId=${orderId}`)).json()) as { data: any[] }).data;
 
@@ -61,7 +60,7 @@ describe('sandbox payments', () => {
   });
 
   it('answers 409 while the first request with a key is in flight, then the stored result', async () => {
-    await put(paymentsUrl, { latencyMs: 600 });
+    await putFaults(paymentsUrl, { latencyMs: 600 });
     try {
       const first = post(paymentsUrl, '/v1/charges', charge('p-3'), 'k-3');
       await new Promise((r) => setTimeout(r, 150));
@@ -69,7 +68,7 @@ describe('sandbox payments', () => {
       expect(concurrent.status).toBe(409);
       expect((await first).status).toBe(201);
     } finally {
-      await put(paymentsUrl, {});
+      await putFaults(paymentsUrl, {});
     }
     expect((await post(paymentsUrl, '/v1/charges', charge('p-3'), 'k-3')).replayed).toBe('true');
     expect(await list(paymentsUrl, '/v1/charges', 'p-3')).toHaveLength(1);
@@ -109,10 +108,10 @@ describe('sandbox payments', () => {
 
   it('validates bodies (400) and fault settings', async () => {
     expect((await post(paymentsUrl, '/v1/charges', { orderId: 'x' }, 'k-6')).status).toBe(400);
-    expect((await put(paymentsUrl, { afterCommit: 2 })).status).toBe(400);
-    expect((await put(paymentsUrl, { afterCommit: 0.5, latencyMs: 10 })).status).toBe(200);
+    expect((await putFaults(paymentsUrl, { afterCommit: 2 })).status).toBe(400);
+    expect((await putFaults(paymentsUrl, { afterCommit: 0.5, latencyMs: 10 })).status).toBe(200);
     expect(await (await fetch(`${paymentsUrl}/v1/faults`)).json()).toEqual({ afterCommit: 0.5, latencyMs: 10 });
-    await put(paymentsUrl, {});
+    await putFaults(paymentsUrl, {});
   });
 });
 

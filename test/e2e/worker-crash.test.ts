@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { setFaults, useIsolatedStack } from '../support/isolated-stack';
-import { workflowIdFor } from '../../src/shared/workflow-ids';
+import { workflowIdFor } from '../../src/shared/order-contract';
 import { newOrder } from '../support/orders';
 import { activityAttempts, waitForStartedActivity } from '../support/temporal';
 

@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { workflowIdFor } from '../../src/shared/order-contract';
 import type { OrderActivities } from '../../activities';
 import { activityCompletionLogging } from '../../src/worker/activity-logging';
 import { PinoTemporalLogger, createPino } from '../../src/worker/logger';
@@ -59,7 +60,7 @@ describe('worker runtime: JSON logs and Prometheus metrics', () => {
   it('logs an order run with its workflowId/orderId and exports worker metrics', async () => {
     const taskQueue = `telemetry-${randomUUID()}`;
     const order = newOrder();
-    const workflowId = `order-${order.orderId}`;
+    const workflowId = workflowIdFor(order.orderId);
     const worker = await Worker.create({
       connection,
       namespace: 'default',

@@ -7,6 +7,7 @@ import { encryptHistory } from '../../scripts/encrypt-histories';
 import { projectRoot } from '../../src/stack/stack';
 import { decodingDataConverter } from '../../src/temporal/codec/data-converter';
 import { parseEncryptionKeys } from '../../src/temporal/codec/encryption-keys';
+import { bundleWorkflows } from '../../src/worker/workflow-bundle';
 
 // Every committed history (recorded from real runs by `npm run histories:export`) must
 // replay against the current workflow code: a change that would break runs in flight
@@ -17,10 +18,14 @@ const root = projectRoot(__dirname);
 const historiesDir = join(root, 'test', 'histories');
 const files = readdirSync(historiesDir).filter((f) => f.endsWith('.json')).sort();
 const load = (file: string) => historyFromJSON(JSON.parse(readFileSync(join(historiesDir, file), 'utf8')));
-const shippedBundle = { codePath: join(root, 'dist', 'workflow-bundle.js') };
 const dataConverter = decodingDataConverter(parseEncryptionKeys(readFileSync(join(historiesDir, 'test-key'), 'utf8')));
 
-beforeAll(() => Runtime.install({ logger: new DefaultLogger('WARN') }));
+// Bundled from workflows/ here, not read from dist/: an edit replays without a rebuild.
+let currentBundle: { code: string };
+beforeAll(async () => {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  currentBundle = await bundleWorkflows();
+});
 
 describe('replay of recorded histories', () => {
   it('has histories for every path', () => {
@@ -35,7 +40,7 @@ describe('replay of recorded histories', () => {
   });
 
   it.each(files)('%s replays against the current workflow', async (file) => {
-    await expect(Worker.runReplayHistory({ workflowBundle: shippedBundle, dataConverter }, load(file), file)).resolves.toBeUndefined();
+    await expect(Worker.runReplayHistory({ workflowBundle: currentBundle, dataConverter }, load(file), file)).resolves.toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { workflowIdFor } from '../../src/shared/workflow-ids';
+import { workflowIdFor } from '../../src/shared/order-contract';
 import { setFaults, useIsolatedStack } from '../support/isolated-stack';
 import { newOrder, ordersClient } from '../support/orders';
 import { activityAttempts, runCount, temporal, waitForStartedActivity } from '../support/temporal';

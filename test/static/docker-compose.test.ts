@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ORDER_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { ORDER_SEARCH_ATTRIBUTES } from '../../src/shared/order-contract';
 
 // Docker cannot run on the development machines, so docker-compose.yml, the Dockerfile and
 // the files under deploy/ are checked by reading them: every reference between them (service
@@ -15,7 +15,10 @@ const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
 type Json = Record<string, unknown>;
 
-/** `${VAR:-default}` and `${VAR-default}` → default, `${VAR}` → '', `$$` → `$` (no shell env: the file's own defaults). */
+/**
+ * `${VAR:-default}` and `${VAR-default}` → default, `${VAR}` → '', `$$` → `$` (no shell env:
+ * the file's own defaults).
+ */
 function interpolate(value: unknown): unknown {
   if (typeof value === 'string') {
     return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-?]([^}]*))?\}/g, (match, _name, fallback) => (match === '$$' ? '$' : (fallback ?? '')));

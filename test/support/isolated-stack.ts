@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { Faults } from '../../src/sandbox/faults';
+import { putFaults } from '../../src/sandbox/fault-switch';
 import { freePort, freePortBlock } from '../../src/stack/free-port';
 import { type ScratchOptions, type Stack, startStack } from '../../src/stack/stack';
 import { ordersClient } from './orders';
@@ -58,10 +59,6 @@ export function useIsolatedStack(name: string, env: NodeJS.ProcessEnv = {}, shap
 }
 
 export async function setFaults(providerUrl: string, faults: Faults): Promise<void> {
-  const response = await fetch(`${providerUrl}/v1/faults`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(faults),
-  });
+  const response = await putFaults(providerUrl, faults);
   if (!response.ok) throw new Error(`PUT faults answered ${response.status}`);
 }

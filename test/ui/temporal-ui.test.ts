@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { workflowIdFor } from '../../src/shared/order-contract';
 import { newOrder, ordersClient } from '../support/orders';
 
 // A real browser against the Temporal Web UI of the test stack: an order submitted through
 // the API is found by a visibility query on its search attributes, and its run page opens
-// from the order view's link, showing the order's input decrypted through the codec server. Debian's Chromium (installed by `npm test`'s setup step) is
-// driven by playwright-core; without it this file is skipped, saying why.
+// from the order view's link, showing the order's input decrypted through the codec server.
+// Debian's Chromium (installed by `npm test`'s setup step) is driven by playwright-core;
+// without it this file is skipped, saying why.
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -77,7 +79,7 @@ describe.skipIf(!hasChromium)('Temporal Web UI (headless Chromium)', () => {
     const orders = ordersClient();
     // A street no other order has: found on the page only if the UI decrypted the input.
     const order = newOrder({ shippingAddress: { name: 'Ada Lovelace', line1: `${Date.now()} Codec Street`, city: 'Berlin', postalCode: '10115', country: 'DE' } });
-    const workflowId = `order-${order.orderId}`;
+    const workflowId = workflowIdFor(order.orderId);
 
     expect((await orders.submit(order)).status).toBe(202);
     const view = await orders.waitForOrder(order.orderId);
@@ -91,7 +93,7 @@ describe.skipIf(!hasChromium)('Temporal Web UI (headless Chromium)', () => {
     const row = await openUntilVisible(page, listUrl, workflowId);
     expect((await row.textContent())?.trim()).toBe(workflowId);
     // Exactly this customer's one order is listed, and its row shows it as completed.
-    await expect.poll(() => page.getByRole('row').filter({ hasText: /order-/ }).count()).toBe(1);
+    await expect.poll(() => page.getByRole('row').filter({ hasText: workflowIdFor('') }).count()).toBe(1);
     expect(await page.getByRole('row').filter({ has: row }).innerText()).toMatch(/\bCOMPLETED\b[\s\S]*orderWorkflow/);
     await settle(page);
     await page.screenshot({ path: join(ARTIFACTS, 'workflows-by-search-attributes.png') });

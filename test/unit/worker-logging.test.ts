@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { tracingConfig, workerConfig } from '../../src/shared/config';
+import { workflowIdFor } from '../../src/shared/order-contract';
 import { PinoTemporalLogger, createPino, temporalLogLevel, toLogRecord } from '../../src/worker/logger';
 import { metricsBindAddress, runtimeOptions } from '../../src/worker/runtime';
 
@@ -25,7 +26,7 @@ describe('worker log forwarding (SDK Logger → pino JSON)', () => {
       sdkComponent: 'workflow',
       namespace: 'default',
       taskQueue: 'orders',
-      workflowId: 'order-o-42',
+      workflowId: workflowIdFor('o-42'),
       runId: 'run-1',
       workflowType: 'orderWorkflow',
     });
@@ -37,7 +38,7 @@ describe('worker log forwarding (SDK Logger → pino JSON)', () => {
         sdkComponent: 'workflow',
         namespace: 'default',
         taskQueue: 'orders',
-        workflowId: 'order-o-42',
+        workflowId: workflowIdFor('o-42'),
         runId: 'run-1',
         workflowType: 'orderWorkflow',
         orderId: 'o-42',
@@ -51,11 +52,11 @@ describe('worker log forwarding (SDK Logger → pino JSON)', () => {
       activityType: 'chargePayment',
       attempt: 3,
       taskToken: 'c2VjcmV0LXRhc2stdG9rZW4=',
-      workflowId: 'order-o-7',
+      workflowId: workflowIdFor('o-7'),
       error,
     });
     expect(record.level).toBe('warn');
-    expect(record.fields).toEqual({ activityType: 'chargePayment', attempt: 3, workflowId: 'order-o-7', orderId: 'o-7', err: error });
+    expect(record.fields).toEqual({ activityType: 'chargePayment', attempt: 3, workflowId: workflowIdFor('o-7'), orderId: 'o-7', err: error });
     expect(toLogRecord('TRACE', 'x').level).toBe('trace');
     expect(toLogRecord('DEBUG', 'x').level).toBe('debug');
     expect(toLogRecord('ERROR', 'x').level).toBe('error');
@@ -63,22 +64,22 @@ describe('worker log forwarding (SDK Logger → pino JSON)', () => {
 
   it('leaves workflow IDs that are not orders alone and keeps an explicit orderId', () => {
     expect(toLogRecord('INFO', 'x', { workflowId: 'cron-1' }).fields).toEqual({ workflowId: 'cron-1' });
-    expect(toLogRecord('INFO', 'x', { workflowId: 'order-a', orderId: 'b' }).fields.orderId).toBe('b');
+    expect(toLogRecord('INFO', 'x', { workflowId: workflowIdFor('a'), orderId: 'b' }).fields.orderId).toBe('b');
     expect(toLogRecord('INFO', 'x', { big: 12n }).fields.big).toBe('12');
   });
 
   it('writes one JSON line per call, filtered by level, with the error serialised', () => {
     const { lines, stream } = capture();
     const logger = new PinoTemporalLogger(createPino('info', stream));
-    logger.debug('Workflow started', { workflowId: 'order-x' });
-    logger.info('Activity completed', { [LOG_TIMESTAMP]: 1_700_000_000_000_000_000n, workflowId: 'order-x', durationMs: 12 });
-    logger.error('Activity failed', { workflowId: 'order-x', error: new Error('boom') });
+    logger.debug('Workflow started', { workflowId: workflowIdFor('x') });
+    logger.info('Activity completed', { [LOG_TIMESTAMP]: 1_700_000_000_000_000_000n, workflowId: workflowIdFor('x'), durationMs: 12 });
+    logger.error('Activity failed', { workflowId: workflowIdFor('x'), error: new Error('boom') });
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({
       level: 30,
       service: 'worker',
       time: 1_700_000_000_000,
-      workflowId: 'order-x',
+      workflowId: workflowIdFor('x'),
       orderId: 'x',
       durationMs: 12,
       msg: 'Activity completed',

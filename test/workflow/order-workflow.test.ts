@@ -8,10 +8,17 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChargeInput, OrderActivities, RefundInput, RiskInput, ShipmentInput } from '../../activities';
-import { FAILURE_TYPES } from '../../src/shared/failure-types';
-import { ORDER_SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import {
+  FAILURE_TYPES,
+  ORDER_SEARCH_ATTRIBUTES,
+  ORDER_WORKFLOW_TYPE,
+  cancelOrderUpdate,
+  getOrderQuery,
+  workflowIdFor,
+} from '../../src/shared/order-contract';
 import { projectRoot } from '../../src/stack/stack';
-import { cancelOrderUpdate, getOrderQuery, orderWorkflow } from '../../workflows/order';
+import { bundleWorkflows } from '../../src/worker/workflow-bundle';
+import { orderWorkflow } from '../../workflows/order';
 import { newOrder } from '../support/orders';
 
 // The order workflow alone, on the time-skipping test server, with mocked activities:
@@ -19,9 +26,12 @@ import { newOrder } from '../support/orders';
 
 const root = projectRoot(__dirname);
 let env: TestWorkflowEnvironment;
+// Bundled from workflows/ here, not read from dist/: the tests run the code as it is now.
+let workflowBundle: { code: string };
 
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
+  workflowBundle = await bundleWorkflows();
   env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: join(root, '.tools', 'venv', 'bin', 'temporal-test-server') } },
   });
@@ -69,12 +79,12 @@ async function runOrder(activities: OrderActivities, drive?: (workflowId: string
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowBundle: { codePath: join(root, 'dist', 'workflow-bundle.js') },
+    workflowBundle,
     activities,
   });
   const order = newOrder();
   return worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(orderWorkflow, { taskQueue, workflowId: `order-${order.orderId}`, args: [order] });
+    const handle = await env.client.workflow.start(orderWorkflow, { taskQueue, workflowId: workflowIdFor(order.orderId), args: [order] });
     await drive?.(handle.workflowId);
     return { order, state: await handle.result(), handle };
   });
@@ -93,6 +103,10 @@ async function calledOnce(calls: unknown[]) {
 }
 
 describe('order workflow', () => {
+  it('is registered under the type name the API starts it by', () => {
+    expect(orderWorkflow.name).toBe(ORDER_WORKFLOW_TYPE);
+  });
+
   it('happy path: charges, ships and completes, with keys derived from the order', async () => {
     const { activities, calls } = mockActivities();
     const { order, state } = await runOrder(activities);

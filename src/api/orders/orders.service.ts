@@ -13,18 +13,29 @@ import {
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
 import { randomUUID } from 'node:crypto';
-import { cancelOrderUpdate, getOrderQuery, orderWorkflow, paymentDecidedUpdate } from '../../../workflows/order';
 import { fingerprint } from '../../shared/fingerprint';
 import type { ListOrdersQuery, Order } from '../../shared/order-schema';
-import { type OrderMemo, type OrderState, initialOrderState, orderMemo, orderTotalCents } from '../../shared/order-state';
-import { CUSTOMER_ID, ORDER_STATUS, ORDER_TOTAL_CENTS } from '../../shared/search-attributes';
+import {
+  CUSTOMER_ID,
+  ORDER_STATUS,
+  ORDER_TOTAL_CENTS,
+  ORDER_WORKFLOW_TYPE,
+  type OrderMemo,
+  type OrderWorkflow,
+  cancelOrderUpdate,
+  getOrderQuery,
+  orderIdOf,
+  orderMemo,
+  paymentDecidedUpdate,
+  workflowIdFor,
+} from '../../shared/order-contract';
+import { type OrderState, initialOrderState, orderTotalCents } from '../../shared/order-state';
 import type { ApiPrincipal } from '../auth/api-keys';
 import { TemporalClient } from '../temporal.module';
-import { orderIdOf, workflowIdFor } from '../../shared/workflow-ids';
 import { type OrderSummary, type OrderView, temporalUiLink } from './order-view';
 import { publicFailureReason } from './public-failure-reason';
 
-type OrderHandle = WorkflowHandle<typeof orderWorkflow>;
+type OrderHandle = WorkflowHandle<OrderWorkflow>;
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 interface Outcome {
   closed: boolean;
@@ -85,7 +96,7 @@ export class OrdersService {
     };
     try {
       if (deadline !== undefined) return await this.startAndWait(options, memo, deadline);
-      await this.temporal.workflow.start(orderWorkflow, options);
+      await this.temporal.workflow.start<OrderWorkflow>(ORDER_WORKFLOW_TYPE, options);
       // The run was just accepted: its state is the initial one, which the workflow builds
       // from the same memo; no further call to Temporal or the worker.
       return { created: true, view: this.toView(workflowId, initialOrderState(order, memo.receivedAt, memo.fingerprint)) };
@@ -122,10 +133,10 @@ export class OrdersService {
    * waits for the payment decision, until `deadline`. The update ID is this submission's:
    * a retried RPC attaches to the same update instead of sending a second one.
    */
-  private async startAndWait(options: WorkflowStartOptions<typeof orderWorkflow>, memo: OrderMemo, deadline: number) {
+  private async startAndWait(options: WorkflowStartOptions<OrderWorkflow>, memo: OrderMemo, deadline: number) {
     // FAIL, as for a plain start: a run already there makes this throw, so it is answered as a duplicate.
     const workflowId = options.workflowId;
-    const start = new WithStartWorkflowOperation(orderWorkflow, { ...options, workflowIdConflictPolicy: 'FAIL' });
+    const start = new WithStartWorkflowOperation<OrderWorkflow>(ORDER_WORKFLOW_TYPE, { ...options, workflowIdConflictPolicy: 'FAIL' });
     try {
       const state = await this.temporal.withDeadline(deadline, () =>
         this.temporal.workflow.executeUpdateWithStart(paymentDecidedUpdate, { updateId: memo.submissionId, startWorkflowOperation: start }),
@@ -138,7 +149,7 @@ export class OrdersService {
       // that would wait longer still.
       const handle = this.handle(orderIdOf(workflowId));
       const description = await this.describe(handle);
-      if (orderMemo(description.memo).submissionId !== memo.submissionId) throw new WorkflowExecutionAlreadyStartedError('started by another submission', workflowId, orderWorkflow.name);
+      if (orderMemo(description.memo).submissionId !== memo.submissionId) throw new WorkflowExecutionAlreadyStartedError('started by another submission', workflowId, ORDER_WORKFLOW_TYPE);
       return { created: true, view: this.toView(workflowId, this.knownWithoutWorker(handle, description, {})) };
     }
   }
@@ -185,7 +196,7 @@ export class OrdersService {
     // A customer-bound key lists its customer's orders only; asking for another's finds none.
     if (!mayAccess(caller, query.customerId ?? caller.customerId)) return [];
     const customerId = caller.customerId ?? query.customerId;
-    const filters = [`WorkflowType = '${orderWorkflow.name}'`];
+    const filters = [`WorkflowType = '${ORDER_WORKFLOW_TYPE}'`];
     // Both values are validated (enum / ID charset), so quoting them is safe.
     if (query.status) filters.push(`${ORDER_STATUS.name} = '${query.status}'`);
     if (customerId) filters.push(`${CUSTOMER_ID.name} = '${customerId}'`);
@@ -208,7 +219,7 @@ export class OrdersService {
   }
 
   private handle(orderId: string): OrderHandle {
-    return this.temporal.workflow.getHandle<typeof orderWorkflow>(workflowIdFor(orderId));
+    return this.temporal.workflow.getHandle<OrderWorkflow>(workflowIdFor(orderId));
   }
 
   private async describe(handle: OrderHandle): Promise<WorkflowExecutionDescription> {
