@@ -14,7 +14,17 @@ const typeScriptFiles = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tools/**', 'test/histories/**', 'test/artifacts/**', 'docs/**', 'deploy/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.tools/**',
+      'test/histories/**',
+      'test/artifacts/**',
+      'docs/**',
+      'deploy/**',
+    ],
+  },
   {
     files: typeScriptFiles,
     extends: [js.configs.recommended, ...tseslint.configs.recommended],

@@ -19,7 +19,11 @@ export interface RiskInput {
   country: string;
 }
 
-export function createActivities(providers: { payments: PaymentProvider; shipping: ShippingProvider; risk: RiskProvider }) {
+export function createActivities(providers: {
+  payments: PaymentProvider;
+  shipping: ShippingProvider;
+  risk: RiskProvider;
+}) {
   return {
     async assessRisk(input: RiskInput): Promise<RiskVerdict> {
       return providers.risk.assess(input);

@@ -25,13 +25,20 @@ export interface ChargeOutcome {
  * this order and its amount and currency are the order's.
  */
 export function adoptCharge(charges: Charge[], expected: { amountCents: number; currency: string }): ChargeOutcome {
-  if (charges.length > 1) throw needsReview(`the provider holds ${charges.length} charges for this order (${charges.map((c) => c.id).join(', ')})`);
+  if (charges.length > 1)
+    throw needsReview(
+      `the provider holds ${charges.length} charges for this order (${charges.map((c) => c.id).join(', ')})`,
+    );
   const [charge] = charges;
   if (charge.amountCents !== expected.amountCents || charge.currency !== expected.currency) {
-    throw needsReview(`a charge ${charge.id} of ${charge.amountCents} ${charge.currency} already exists for this order; the order is ${expected.amountCents} ${expected.currency}`);
+    throw needsReview(
+      `a charge ${charge.id} of ${charge.amountCents} ${charge.currency} already exists for this order; the order is ${expected.amountCents} ${expected.currency}`,
+    );
   }
   if (charge.amountRefundedCents > 0 && charge.status !== 'refunded') {
-    throw needsReview(`charge ${charge.id} is partly refunded (${charge.amountRefundedCents} of ${charge.amountCents})`);
+    throw needsReview(
+      `charge ${charge.id} is partly refunded (${charge.amountRefundedCents} of ${charge.amountCents})`,
+    );
   }
   return charge.status === 'refunded' ? { chargeId: charge.id, refunded: true } : { chargeId: charge.id };
 }
@@ -55,12 +62,17 @@ export function adoptRefund(refunds: Refund[], chargeId: string): { refundId: st
 export const isStanding = (shipment: ShipmentRecord) => shipment.status !== 'cancelled';
 
 /** The order's standing shipment, adopted if it was made for this address and these items. */
-export function adoptShipment(shipments: ShipmentRecord[], request: ShipmentRequest): { shipmentId: string; trackingNumber: string } {
+export function adoptShipment(
+  shipments: ShipmentRecord[],
+  request: ShipmentRequest,
+): { shipmentId: string; trackingNumber: string } {
   if (shipments.length > 1) throw needsReview(`the carrier holds ${shipments.length} shipments for this order`);
   const [shipment] = shipments;
   const same = (a: unknown, b: unknown) => stableStringify(a) === stableStringify(b);
   if (!same(shipment.address, request.address) || !same(shipment.items, request.items)) {
-    throw needsReview(`shipment ${shipment.id} already exists for this order, to another address or with other items; not shipped again`);
+    throw needsReview(
+      `shipment ${shipment.id} already exists for this order, to another address or with other items; not shipped again`,
+    );
   }
   return { shipmentId: shipment.id, trackingNumber: shipment.trackingNumber };
 }
@@ -85,7 +97,12 @@ export async function providerCall<T>(provider: string, call: () => Promise<T>):
     }
     if (err instanceof ProviderError && err.kind === 'transient') {
       const ctx = Context.current();
-      ctx.log.warn('Provider call failed; will retry', { provider, error: err.message, status: err.detail.status, type: err.detail.type });
+      ctx.log.warn('Provider call failed; will retry', {
+        provider,
+        error: err.message,
+        status: err.detail.status,
+        type: err.detail.type,
+      });
       ctx.metricMeter
         .createCounter('order_provider_errors', 'errors', 'Provider calls that failed and will be retried')
         .add(1, { provider, status: String(err.detail.status ?? 'none') });

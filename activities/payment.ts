@@ -4,7 +4,15 @@
 import type { PaymentProvider } from '../src/providers/payments';
 import { ProviderError } from '../src/providers/provider-error';
 import type { ShippingProvider } from '../src/providers/shipping';
-import { type ChargeOutcome, adoptCharge, adoptRefund, checkAnswer, isStanding, needsReview, providerCall } from './ledger-checks';
+import {
+  type ChargeOutcome,
+  adoptCharge,
+  adoptRefund,
+  checkAnswer,
+  isStanding,
+  needsReview,
+  providerCall,
+} from './ledger-checks';
 
 export interface ChargeInput {
   idempotencyKey: string;
@@ -41,7 +49,9 @@ export function paymentActivities(payments: PaymentProvider, shipping: ShippingP
         if (!isKeyReused(err)) throw err;
         const now = await ledger();
         if (now.length > 0) return adoptCharge(now, expected);
-        throw needsReview(`the payment key was used before for another request and no charge exists for this order; not charged`);
+        throw needsReview(
+          `the payment key was used before for another request and no charge exists for this order; not charged`,
+        );
       }
       checkAnswer('a charge', answer.value, { orderId: request.orderId, ...expected });
       if (!answer.replayed) return { chargeId: answer.value.id };
@@ -51,13 +61,19 @@ export function paymentActivities(payments: PaymentProvider, shipping: ShippingP
       return adoptCharge([live], expected);
     },
 
-    async refundPayment({ idempotencyKey, chargeId, amountCents, ...input }: RefundInput): Promise<{ refundId: string }> {
+    async refundPayment({
+      idempotencyKey,
+      chargeId,
+      amountCents,
+      ...input
+    }: RefundInput): Promise<{ refundId: string }> {
       const charge = await call(() => payments.getCharge(chargeId));
       if (!charge) throw needsReview(`charge ${chargeId} is not in the provider's ledger; nothing refunded`);
       const orderId = input.orderId ?? charge.orderId;
       // Never refund what shipped.
       const shipped = (await providerCall('shipping', () => shipping.shipmentsForOrder(orderId))).filter(isStanding);
-      if (shipped.length > 0) throw needsReview(`shipment ${shipped[0].id} exists for this order; the charge is not refunded`);
+      if (shipped.length > 0)
+        throw needsReview(`shipment ${shipped[0].id} exists for this order; the charge is not refunded`);
       const refunds = () => call(() => payments.refundsForOrder(orderId));
       if (charge.status === 'refunded') return adoptRefund(await refunds(), chargeId);
 

@@ -25,12 +25,19 @@ export function shippingActivities(payments: PaymentProvider, shipping: Shipping
     if (found.length === 0) throw needsReview(`no charge for this order in the provider's ledger; not shipped`);
     const refunded = found.find((c) => c.amountRefundedCents > 0);
     if (refunded) {
-      throw ApplicationFailure.nonRetryable(`charge ${refunded.id} of this order is refunded; not shipped`, FAILURE_TYPES.chargeRefunded);
+      throw ApplicationFailure.nonRetryable(
+        `charge ${refunded.id} of this order is refunded; not shipped`,
+        FAILURE_TYPES.chargeRefunded,
+      );
     }
   }
 
   return {
-    async createShipment({ idempotencyKey, chargeId, ...request }: ShipmentInput): Promise<{ shipmentId: string; trackingNumber: string }> {
+    async createShipment({
+      idempotencyKey,
+      chargeId,
+      ...request
+    }: ShipmentInput): Promise<{ shipmentId: string; trackingNumber: string }> {
       await assertChargeStands(request.orderId, chargeId);
       const standing = async () => (await call(() => shipping.shipmentsForOrder(request.orderId))).filter(isStanding);
       const existing = await standing();
@@ -43,7 +50,9 @@ export function shippingActivities(payments: PaymentProvider, shipping: Shipping
         if (!isKeyReused(err)) throw err;
         const now = await standing();
         if (now.length > 0) return adoptShipment(now, request);
-        throw needsReview(`the shipping key was used before for another request and no shipment stands for this order; not shipped`);
+        throw needsReview(
+          `the shipping key was used before for another request and no shipment stands for this order; not shipped`,
+        );
       }
       checkAnswer('a shipment', answer.value, { orderId: request.orderId });
       if (answer.replayed && !(await standing()).some((s) => s.id === answer.value.id)) {

@@ -65,7 +65,13 @@ export async function audit(targets: AuditTargets, submitted?: string[]): Promis
   const connection = await Connection.connect({ address: targets.temporalAddress });
   let orders: Map<string, KnownOrder>;
   try {
-    orders = await ordersInTemporal(new Client({ connection, namespace: targets.namespace, dataConverter: decodingDataConverter(parseEncryptionKeys(targets.encryptionKeys)) }));
+    orders = await ordersInTemporal(
+      new Client({
+        connection,
+        namespace: targets.namespace,
+        dataConverter: decodingDataConverter(parseEncryptionKeys(targets.encryptionKeys)),
+      }),
+    );
   } finally {
     await connection.close();
   }
@@ -112,13 +118,15 @@ export async function audit(targets: AuditTargets, submitted?: string[]): Promis
     }
     if (orderCharges.some((c) => c.amountCents !== order.totalCents)) report.wrongAmounts++;
     if (!terminal) continue; // in flight: its effects are not final yet
-    if (orderCharges.length > 0 && !KEEPS_CHARGE.has(order.status) && !REFUNDS_CHARGE.has(order.status)) report.chargesWithoutPaidOrder++;
+    if (orderCharges.length > 0 && !KEEPS_CHARGE.has(order.status) && !REFUNDS_CHARGE.has(order.status))
+      report.chargesWithoutPaidOrder++;
     const expectedRefunds = REFUNDS_CHARGE.has(order.status) ? orderCharges.length : 0;
     const refundedInFull = orderRefunds.every((r) => orderCharges.some((c) => c.amountCents === r.amountCents));
     if (orderRefunds.length !== expectedRefunds || !refundedInFull) report.refundsNotMatchingCompensations++;
     if ((shipmentsBy.get(orderId) ?? []).length > 0 && !SHIPS.has(order.status)) report.shipmentsForUnshippedOrders++;
     // A completed order must have been charged and shipped.
-    if (order.status === 'COMPLETED' && (orderCharges.length === 0 || (shipmentsBy.get(orderId) ?? []).length === 0)) report.missingEffects++;
+    if (order.status === 'COMPLETED' && (orderCharges.length === 0 || (shipmentsBy.get(orderId) ?? []).length === 0))
+      report.missingEffects++;
   }
   // Effects for orders Temporal does not know at all.
   for (const orderId of new Set([...chargesBy.keys(), ...shipmentsBy.keys()])) {
@@ -136,7 +144,8 @@ export async function audit(targets: AuditTargets, submitted?: string[]): Promis
 /** Prints the audit, its last line one JSON object (with `extra` merged in); true if no invariant is broken. */
 export function printReport(report: AuditReport, extra: object = {}): boolean {
   const broken = VIOLATIONS.filter((key) => report[key] > 0);
-  const line = (label: string, value: unknown, ok = true) => console.log(`${ok ? '  ok ' : 'FAIL '} ${label.padEnd(36)} ${value}`);
+  const line = (label: string, value: unknown, ok = true) =>
+    console.log(`${ok ? '  ok ' : 'FAIL '} ${label.padEnd(36)} ${value}`);
   console.log('exactly-once audit');
   line('orders submitted', report.ordersSubmitted ?? 'n/a (all known to Temporal)');
   line('orders in Temporal', report.ordersInTemporal);
@@ -158,7 +167,13 @@ async function main() {
   });
   // `npm start` keeps its development key in .data/.
   const encryptionKeys = localEncryptionKeys();
-  const report = await audit({ temporalAddress: values.temporal, namespace: values.namespace, paymentsUrl: values.payments, shippingUrl: values.shipping, encryptionKeys });
+  const report = await audit({
+    temporalAddress: values.temporal,
+    namespace: values.namespace,
+    paymentsUrl: values.payments,
+    shippingUrl: values.shipping,
+    encryptionKeys,
+  });
   process.exit(printReport(report) ? 0 : 1);
 }
 

@@ -82,7 +82,7 @@ function cpuSeconds(pid: number | undefined): number {
     if (fields) stats.set(Number(entry), fields);
   }
   const tree = new Set([pid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [child, fields] of stats) {
       if (!tree.has(child) && tree.has(Number(fields[1]))) {
@@ -106,7 +106,7 @@ function cpuSeconds(pid: number | undefined): number {
  */
 async function settle(pids: number[]): Promise<void> {
   const busy = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-  for (const deadline = Date.now() + 15_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 15_000; Date.now() < deadline;) {
     const before = busy();
     await sleep(500);
     if (busy() - before < 0.025) return;
@@ -117,7 +117,9 @@ async function settle(pids: number[]): Promise<void> {
 /** Peak resident memory (VmHWM) of a process, in MiB. */
 function peakRssMiB(pid: number | undefined): number {
   if (!pid) return NaN;
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmHWM:'));
   return line ? round(Number(line.replace(/\D/g, '')) / 1024) : NaN;
 }
 
@@ -132,7 +134,11 @@ const order = (i: number, run: string): Order => ({
 
 async function postOrder(api: ApiTarget, body: Order): Promise<{ status: number; ms: number }> {
   const t0 = performance.now();
-  const response = await apiFetch(api, '/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await apiFetch(api, '/orders', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   await response.arrayBuffer();
   return { status: response.status, ms: performance.now() - t0 };
 }
@@ -169,10 +175,16 @@ async function main() {
         const t0 = Date.now();
         await mapLimit(Array.from({ length: N }), C, async (_, i) => {
           const started = performance.now();
-          await client.workflow.start('ceilingWorkflow', { taskQueue, workflowId: `${taskQueue}-${i}`, args: [ACTIVITIES_PER_ORDER] });
+          await client.workflow.start('ceilingWorkflow', {
+            taskQueue,
+            workflowId: `${taskQueue}-${i}`,
+            args: [ACTIVITIES_PER_ORDER],
+          });
           startLatencies.push(performance.now() - started);
         });
-        return ((await waitClosed(client, `WorkflowType = 'ceilingWorkflow' AND TaskQueue = '${taskQueue}'`, N)) - t0) / 1000;
+        return (
+          ((await waitClosed(client, `WorkflowType = 'ceilingWorkflow' AND TaskQueue = '${taskQueue}'`, N)) - t0) / 1000
+        );
       });
       const used = process.cpuUsage(cpuBefore);
       await nativeConnection.close();
@@ -184,9 +196,13 @@ async function main() {
     const engineParts: PartName[] = shape.engine === 'postgres' ? ['temporal', 'postgres'] : ['temporal'];
     const partCpu = (name: PartName) => stack.children(name).reduce((sum, child) => sum + cpuSeconds(child.pid), 0);
     const engineCpu = () => engineParts.reduce((sum, name) => sum + partCpu(name), 0);
-    const ceilingBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./ceiling/workflows'), logger: new DefaultLogger('WARN') });
+    const ceilingBundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('./ceiling/workflows'),
+      logger: new DefaultLogger('WARN'),
+    });
     const services: PartName[] = [...engineParts, 'sandbox', 'worker', 'api'];
-    const quiet = () => settle(services.flatMap((name) => stack.children(name).map((child) => child.pid ?? 0)).filter(Boolean));
+    const quiet = () =>
+      settle(services.flatMap((name) => stack.children(name).map((child) => child.pid ?? 0)).filter(Boolean));
     await quiet();
     const ceilingBefore = await measureCeiling('before');
 
@@ -230,13 +246,20 @@ async function main() {
       dupLatencies.push(ms);
     });
     const cpuDuplicates = cpu();
-    const spent = (from: Record<string, number>, to: Record<string, number>) => services.reduce((sum, name) => sum + (to[name] - from[name]), 0);
+    const spent = (from: Record<string, number>, to: Record<string, number>) =>
+      services.reduce((sum, name) => sum + (to[name] - from[name]), 0);
     const cpuMsPerOrder = (spent(cpuBefore, cpuOrders) * 1000) / N;
     const cpuMsPerDuplicate = (spent(cpuBeforeDuplicates, cpuDuplicates) * 1000) / (N * D);
 
     // 4. Synchronous checkout: time to the payment decision, waited against polled.
     await quiet();
-    const checkout = await measureCheckout(stackApi(stack), (i, variant) => order(i, `${run}-${variant}`), Math.min(N, 200), C, percentile);
+    const checkout = await measureCheckout(
+      stackApi(stack),
+      (i, variant) => order(i, `${run}-${variant}`),
+      Math.min(N, 200),
+      C,
+      percentile,
+    );
 
     const e2e: number[] = [];
     for await (const wf of client.workflow.list({ query: `WorkflowType = '${ORDER_WORKFLOW_TYPE}'` })) {
@@ -255,32 +278,67 @@ async function main() {
       ceilingWorkflowsPerSec: round(N / ceiling.seconds),
       ceilingBeforeAfterWorkflowsPerSec: [round(N / ceilingBefore.seconds), round(N / ceilingAfter.seconds)],
       ratio: round(ceiling.seconds / serviceSeconds, 2),
-      apiNewMs: { p50: round(percentile(newLatencies, 50)), p95: round(percentile(newLatencies, 95)), p99: round(percentile(newLatencies, 99)) },
-      bareStartMs: { p50: round(percentile(startLatencies, 50)), p95: round(percentile(startLatencies, 95)), p99: round(percentile(startLatencies, 99)) },
-      apiDuplicateMs: { p50: round(percentile(dupLatencies, 50)), p95: round(percentile(dupLatencies, 95)), p99: round(percentile(dupLatencies, 99)) },
+      apiNewMs: {
+        p50: round(percentile(newLatencies, 50)),
+        p95: round(percentile(newLatencies, 95)),
+        p99: round(percentile(newLatencies, 99)),
+      },
+      bareStartMs: {
+        p50: round(percentile(startLatencies, 50)),
+        p95: round(percentile(startLatencies, 95)),
+        p99: round(percentile(startLatencies, 99)),
+      },
+      apiDuplicateMs: {
+        p50: round(percentile(dupLatencies, 50)),
+        p95: round(percentile(dupLatencies, 95)),
+        p99: round(percentile(dupLatencies, 99)),
+      },
       cpuMsPerOrder: round(cpuMsPerOrder),
       cpuMsPerDuplicate: round(cpuMsPerDuplicate),
       duplicateToNewCost: round(cpuMsPerDuplicate / cpuMsPerOrder, 3),
       cpuSecondsByProcess: Object.fromEntries(services.map((name) => [name, round(cpuOrders[name] - cpuBefore[name])])),
-      duplicateCpuSecondsByProcess: Object.fromEntries(services.map((name) => [name, round(cpuDuplicates[name] - cpuBeforeDuplicates[name], 2)])),
+      duplicateCpuSecondsByProcess: Object.fromEntries(
+        services.map((name) => [name, round(cpuDuplicates[name] - cpuBeforeDuplicates[name], 2)]),
+      ),
       ceilingCpuSeconds: { temporal: round(ceiling.temporal), clientAndWorker: round(ceiling.clientAndWorker) },
       endToEndMs: { p50: round(percentile(e2e, 50)), p99: round(percentile(e2e, 99)) },
       submitSeconds: round((submittedAt - t0) / 1000),
       // The largest replica of each.
-      peakRssMiB: Object.fromEntries((['worker', 'api', 'temporal'] as const).map((name) => [name, Math.max(...stack.children(name).map((child) => peakRssMiB(child.pid)))])),
+      peakRssMiB: Object.fromEntries(
+        (['worker', 'api', 'temporal'] as const).map((name) => [
+          name,
+          Math.max(...stack.children(name).map((child) => peakRssMiB(child.pid))),
+        ]),
+      ),
       checkout,
     };
-    console.log(`bench: ${N} orders, concurrency ${C}, ${D} duplicate(s) each; ${shape.engine} engine, ${shape.workers} worker(s), ${shape.apis} API(s)`);
+    console.log(
+      `bench: ${N} orders, concurrency ${C}, ${D} duplicate(s) each; ${shape.engine} engine, ${shape.workers} worker(s), ${shape.apis} API(s)`,
+    );
     console.log(`  service   ${figures.serviceOrdersPerSec} orders/s (POST -> COMPLETED)`);
-    console.log(`  ceiling   ${figures.ceilingWorkflowsPerSec} workflows/s (${ACTIVITIES_PER_ORDER} no-op activities each, client + worker only; before/after the service: ${figures.ceilingBeforeAfterWorkflowsPerSec.join(' / ')})`);
-    console.log(`  ratio     ${figures.ratio} of the ceiling; ceiling CPU ${JSON.stringify(figures.ceilingCpuSeconds)} s`);
+    console.log(
+      `  ceiling   ${figures.ceilingWorkflowsPerSec} workflows/s (${ACTIVITIES_PER_ORDER} no-op activities each, client + worker only; before/after the service: ${figures.ceilingBeforeAfterWorkflowsPerSec.join(' / ')})`,
+    );
+    console.log(
+      `  ratio     ${figures.ratio} of the ceiling; ceiling CPU ${JSON.stringify(figures.ceilingCpuSeconds)} s`,
+    );
     console.log(`  API new   p50 ${figures.apiNewMs.p50} ms, p95 ${figures.apiNewMs.p95}, p99 ${figures.apiNewMs.p99}`);
-    console.log(`  start     p50 ${figures.bareStartMs.p50} ms, p95 ${figures.bareStartMs.p95}, p99 ${figures.bareStartMs.p99} (a bare workflow.start in the ceiling runs; API new p99 / start p99 = ${round(figures.apiNewMs.p99 / figures.bareStartMs.p99, 2)})`);
-    console.log(`  API dup   p50 ${figures.apiDuplicateMs.p50} ms, p95 ${figures.apiDuplicateMs.p95}, p99 ${figures.apiDuplicateMs.p99}`);
-    console.log(`  CPU       ${figures.cpuMsPerOrder} ms per order, ${figures.cpuMsPerDuplicate} ms per duplicate (${figures.duplicateToNewCost} of a new order); orders phase by process ${JSON.stringify(figures.cpuSecondsByProcess)} s, duplicates ${JSON.stringify(figures.duplicateCpuSecondsByProcess)} s`);
+    console.log(
+      `  start     p50 ${figures.bareStartMs.p50} ms, p95 ${figures.bareStartMs.p95}, p99 ${figures.bareStartMs.p99} (a bare workflow.start in the ceiling runs; API new p99 / start p99 = ${round(figures.apiNewMs.p99 / figures.bareStartMs.p99, 2)})`,
+    );
+    console.log(
+      `  API dup   p50 ${figures.apiDuplicateMs.p50} ms, p95 ${figures.apiDuplicateMs.p95}, p99 ${figures.apiDuplicateMs.p99}`,
+    );
+    console.log(
+      `  CPU       ${figures.cpuMsPerOrder} ms per order, ${figures.cpuMsPerDuplicate} ms per duplicate (${figures.duplicateToNewCost} of a new order); orders phase by process ${JSON.stringify(figures.cpuSecondsByProcess)} s, duplicates ${JSON.stringify(figures.duplicateCpuSecondsByProcess)} s`,
+    );
     console.log(`  e2e       p50 ${figures.endToEndMs.p50} ms, p99 ${figures.endToEndMs.p99}`);
-    console.log(`  checkout  time to the payment decision over ${checkout.orders} orders: Prefer: wait p50 ${checkout.preferWaitMs.p50} ms, p99 ${checkout.preferWaitMs.p99}; POST + GET every ${checkout.pollMs} ms p50 ${checkout.postThenPollMs.p50}, p99 ${checkout.postThenPollMs.p99} (${checkout.getsPerPolledOrder} GETs each)`);
-    console.log(`  peak RSS  worker ${figures.peakRssMiB.worker} MiB, API ${figures.peakRssMiB.api} MiB, Temporal server ${figures.peakRssMiB.temporal} MiB (largest replica)`);
+    console.log(
+      `  checkout  time to the payment decision over ${checkout.orders} orders: Prefer: wait p50 ${checkout.preferWaitMs.p50} ms, p99 ${checkout.preferWaitMs.p99}; POST + GET every ${checkout.pollMs} ms p50 ${checkout.postThenPollMs.p50}, p99 ${checkout.postThenPollMs.p99} (${checkout.getsPerPolledOrder} GETs each)`,
+    );
+    console.log(
+      `  peak RSS  worker ${figures.peakRssMiB.worker} MiB, API ${figures.peakRssMiB.api} MiB, Temporal server ${figures.peakRssMiB.temporal} MiB (largest replica)`,
+    );
     console.log(JSON.stringify(figures));
   } finally {
     await connection.close();

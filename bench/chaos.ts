@@ -62,7 +62,7 @@ const TERMINATED_ORDER_ID = `chaos-${opts.seed}-terminated`;
 
 // A small seeded generator, so a run's mix of orders can be repeated.
 let seed = Number(opts.seed) >>> 0 || 1;
-const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+const random = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 
 const FAULTS = { beforeCommit: 0.05, afterCommit: 0.1, dropResponse: 0.05, latencyMs: 50, hang: 0.01, hangMs: 7_000 };
 
@@ -83,11 +83,13 @@ function plan(i: number): Plan {
     paymentToken: 'tok_visa',
   };
   if (r < 0.08) order.paymentToken = 'tok_declined';
-  else if (r < 0.12) order.shippingAddress.postalCode = '00000'; // carrier rejects: refund
+  else if (r < 0.12)
+    order.shippingAddress.postalCode = '00000'; // carrier rejects: refund
   else if (r < 0.15) order.items = [{ sku: 'gold', quantity: 10, unitPriceCents: 60_000 }]; // risk check rejects
   return {
     order,
-    conflicting: random() < 0.2 ? { ...order, items: [{ ...order.items[0], quantity: order.items[0].quantity + 1 }] } : undefined,
+    conflicting:
+      random() < 0.2 ? { ...order, items: [{ ...order.items[0], quantity: order.items[0].quantity + 1 }] } : undefined,
     cancel: random() < 0.1,
   };
 }
@@ -99,7 +101,8 @@ async function call(what: string, send: (signal: AbortSignal) => Promise<Respons
       const response = await send(AbortSignal.timeout(15_000));
       const text = await response.text();
       // An answer the run does not expect is printed, so that a count of "unanswered" says why.
-      if (response.status >= 400 && response.status < 500 && response.status !== 409) console.log(`chaos: ${what} answered ${response.status}: ${text.slice(0, 300)}`);
+      if (response.status >= 400 && response.status < 500 && response.status !== 409)
+        console.log(`chaos: ${what} answered ${response.status}: ${text.slice(0, 300)}`);
       if (response.status < 500) return response.status;
     } catch {
       // connection refused during a restart, timeout: try again
@@ -110,7 +113,14 @@ async function call(what: string, send: (signal: AbortSignal) => Promise<Respons
 }
 
 const post = (api: ApiTarget, path: string, body?: unknown) =>
-  call(`POST ${api.url}${path}`, (signal) => apiFetch(api, path, { method: 'POST', headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined, signal }));
+  call(`POST ${api.url}${path}`, (signal) =>
+    apiFetch(api, path, {
+      method: 'POST',
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+      signal,
+    }),
+  );
 
 async function setFaults(stack: Stack, faults: Faults) {
   for (const base of [stack.urls.payments, stack.urls.shipping]) {
@@ -132,8 +142,20 @@ async function main() {
   const started = Date.now();
   const { stack, dispose } = await startScratchStack('chaos', { IDEMPOTENCY_KEY_TTL_S: opts['key-ttl-s'] }, shape);
   const counts = {
-    posts: 0, accepted202: 0, replayed200: 0, conflicts409: 0, unanswered: 0, cancels: 0, workerKills: 0, serverRestarts: 0, postgresRestarts: 0,
-    forgottenResubmitted: 0, resets: 0, terminated: 0, reconcileFixed: 0, imbalancesNotFromTheTerminate: 0,
+    posts: 0,
+    accepted202: 0,
+    replayed200: 0,
+    conflicts409: 0,
+    unanswered: 0,
+    cancels: 0,
+    workerKills: 0,
+    serverRestarts: 0,
+    postgresRestarts: 0,
+    forgottenResubmitted: 0,
+    resets: 0,
+    terminated: 0,
+    reconcileFixed: 0,
+    imbalancesNotFromTheTerminate: 0,
   };
   const accepted = new Set<string>();
   // Each request goes to the next API replica, as a round-robin load balancer would send it.
@@ -159,7 +181,9 @@ async function main() {
     }
   };
   try {
-    console.log(`chaos: ${N} orders x ${K} submissions on the ${shape.engine} engine (${shape.workers} worker(s), ${shape.apis} API(s)), ${KILLS} worker kills, ${RESTARTS} server restarts, ${PG_RESTARTS} PostgreSQL restarts`);
+    console.log(
+      `chaos: ${N} orders x ${K} submissions on the ${shape.engine} engine (${shape.workers} worker(s), ${shape.apis} API(s)), ${KILLS} worker kills, ${RESTARTS} server restarts, ${PG_RESTARTS} PostgreSQL restarts`,
+    );
     await setFaults(stack, FAULTS);
     const plans = Array.from({ length: N }, (_, i) => plan(i));
 
@@ -195,14 +219,19 @@ async function main() {
     })();
     await Promise.all([submissions, during]);
     for (const kind of disruptions) await disrupt(kind);
-    console.log(`chaos: submitted in ${((Date.now() - started) / 1000).toFixed(0)} s; faults off, waiting for every order to end`);
+    console.log(
+      `chaos: submitted in ${((Date.now() - started) / 1000).toFixed(0)} s; faults off, waiting for every order to end`,
+    );
     await setFaults(stack, {});
 
     await waitUntilEnded(api(), accepted);
 
     const connection = await Connection.connect({ address: stack.urls.temporal });
     try {
-      const client = new Client({ connection, dataConverter: encryptingDataConverter(parseEncryptionKeys(stack.env.ENCRYPTION_KEYS!)) });
+      const client = new Client({
+        connection,
+        dataConverter: encryptingDataConverter(parseEncryptionKeys(stack.env.ENCRYPTION_KEYS!)),
+      });
       await operatorsAndForgetting(stack, api(), client, plans, accepted, counts);
     } finally {
       await connection.close();
@@ -214,7 +243,13 @@ async function main() {
     console.log(`chaos: reconcile --fix settled ${settled.fixed}, ${settled.open} open`);
 
     const report = await audit(
-      { temporalAddress: stack.urls.temporal, namespace: 'default', paymentsUrl: stack.urls.payments, shippingUrl: stack.urls.shipping, encryptionKeys: stack.env.ENCRYPTION_KEYS! },
+      {
+        temporalAddress: stack.urls.temporal,
+        namespace: 'default',
+        paymentsUrl: stack.urls.payments,
+        shippingUrl: stack.urls.shipping,
+        encryptionKeys: stack.env.ENCRYPTION_KEYS!,
+      },
       [...accepted],
     );
     console.log(`chaos: ${JSON.stringify(counts)}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
@@ -243,14 +278,23 @@ async function waitUntilEnded(api: ApiTarget, orderIds: Iterable<string>): Promi
  * does) and they are submitted again, some runs are reset to their first workflow task,
  * one new order is terminated between its charge and its refund.
  */
-async function operatorsAndForgetting(stack: Stack, api: ApiTarget, client: Client, plans: Plan[], accepted: Set<string>, counts: Record<string, number>) {
+async function operatorsAndForgetting(
+  stack: Stack,
+  api: ApiTarget,
+  client: Client,
+  plans: Plan[],
+  accepted: Set<string>,
+  counts: Record<string, number>,
+) {
   await terminateBetweenChargeAndRefund(stack, api, client, accepted);
   counts.terminated++;
   await setFaults(stack, FAULTS);
   const ended = plans.filter((p) => accepted.has(p.order.orderId));
   const forgotten = ended.slice(0, FORGET);
   const reset = ended.slice(FORGET, FORGET + RESETS);
-  console.log(`chaos: forgetting and resubmitting ${forgotten.length} orders, resetting ${reset.length}, terminating 1`);
+  console.log(
+    `chaos: forgetting and resubmitting ${forgotten.length} orders, resetting ${reset.length}, terminating 1`,
+  );
   const variants = [
     (o: Order) => o,
     (o: Order) => ({ ...o, shippingAddress: { ...o.shippingAddress, line1: '2 Other St' } }),
@@ -267,13 +311,20 @@ async function operatorsAndForgetting(stack: Stack, api: ApiTarget, client: Clie
       const events = (await handle.fetchHistory()).events ?? [];
       const firstTask = events.find((e) => e.workflowTaskCompletedEventAttributes)!.eventId;
       await client.workflowService.resetWorkflowExecution({
-        namespace: 'default', workflowExecution: { workflowId: handle.workflowId }, reason: 'chaos', workflowTaskFinishEventId: firstTask, requestId: randomUUID(),
+        namespace: 'default',
+        workflowExecution: { workflowId: handle.workflowId },
+        reason: 'chaos',
+        workflowTaskFinishEventId: firstTask,
+        requestId: randomUUID(),
       });
       counts.resets++;
     }),
   ]);
   await setFaults(stack, {});
-  await waitUntilEnded(api, [...forgotten, ...reset].map((p) => p.order.orderId));
+  await waitUntilEnded(
+    api,
+    [...forgotten, ...reset].map((p) => p.order.orderId),
+  );
 }
 
 /**

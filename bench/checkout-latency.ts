@@ -16,14 +16,26 @@ async function json(response: Response): Promise<{ status: string }> {
 /** Milliseconds from the first byte sent until the client knows the payment's fate. */
 async function waited(api: ApiTarget, body: Order): Promise<number> {
   const t0 = performance.now();
-  const view = await json(await apiFetch(api, '/orders', { method: 'POST', headers: { 'content-type': 'application/json', prefer: 'wait=30' }, body: JSON.stringify(body) }));
+  const view = await json(
+    await apiFetch(api, '/orders', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', prefer: 'wait=30' },
+      body: JSON.stringify(body),
+    }),
+  );
   if (view.status === 'PENDING') throw new Error(`order ${body.orderId}: the wait ran out`);
   return performance.now() - t0;
 }
 
 async function polled(api: ApiTarget, body: Order): Promise<{ ms: number; gets: number }> {
   const t0 = performance.now();
-  let view = await json(await apiFetch(api, '/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  let view = await json(
+    await apiFetch(api, '/orders', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
   let gets = 0;
   while (view.status === 'PENDING') {
     await sleep(POLL_MS);
@@ -33,7 +45,13 @@ async function polled(api: ApiTarget, body: Order): Promise<{ ms: number; gets: 
   return { ms: performance.now() - t0, gets };
 }
 
-export async function measureCheckout(api: ApiTarget, orders: (i: number, variant: string) => Order, count: number, concurrency: number, percentile: (v: number[], p: number) => number) {
+export async function measureCheckout(
+  api: ApiTarget,
+  orders: (i: number, variant: string) => Order,
+  count: number,
+  concurrency: number,
+  percentile: (v: number[], p: number) => number,
+) {
   const waitedMs: number[] = [];
   await mapLimit(Array.from({ length: count }), concurrency, async (_, i) => {
     waitedMs.push(await waited(api, orders(i, 'waited')));
@@ -46,5 +64,11 @@ export async function measureCheckout(api: ApiTarget, orders: (i: number, varian
     gets += result.gets;
   });
   const summary = (ms: number[]) => ({ p50: Math.round(percentile(ms, 50)), p99: Math.round(percentile(ms, 99)) });
-  return { orders: count, pollMs: POLL_MS, preferWaitMs: summary(waitedMs), postThenPollMs: summary(polledMs), getsPerPolledOrder: Number((gets / count).toFixed(1)) };
+  return {
+    orders: count,
+    pollMs: POLL_MS,
+    preferWaitMs: summary(waitedMs),
+    postThenPollMs: summary(polledMs),
+    getsPerPolledOrder: Number((gets / count).toFixed(1)),
+  };
 }

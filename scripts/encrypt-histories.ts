@@ -20,9 +20,12 @@ const historiesDir = join(projectRoot(), 'test', 'histories');
 const codec = new AesGcmCodec(parseEncryptionKeys(readFileSync(join(historiesDir, 'test-key'), 'utf8')));
 
 const isObject = (node: Json): node is JsonObject => typeof node === 'object' && node !== null && !Array.isArray(node);
-const isPayload = (node: JsonObject): boolean => isObject(node.metadata ?? null) && typeof (node.metadata as JsonObject).encoding === 'string';
+const isPayload = (node: JsonObject): boolean =>
+  isObject(node.metadata ?? null) && typeof (node.metadata as JsonObject).encoding === 'string';
 const isUnencodedFailure = (node: JsonObject): boolean =>
-  typeof node.message === 'string' && !node.encodedAttributes && Object.keys(node).some((key) => key.endsWith('FailureInfo'));
+  typeof node.message === 'string' &&
+  !node.encodedAttributes &&
+  Object.keys(node).some((key) => key.endsWith('FailureInfo'));
 
 async function encryptPayload(json: JsonPayload): Promise<JsonPayload> {
   const [encrypted] = await codec.encode([payloadFromJson(json)]);
@@ -32,7 +35,10 @@ async function encryptPayload(json: JsonPayload): Promise<JsonPayload> {
 /** The failure as DefaultFailureConverter({ encodeCommonAttributes: true }) would have written it. */
 function encodeFailure({ message, stackTrace, ...rest }: JsonObject): JsonObject {
   const attributes = JSON.stringify({ message, stack_trace: stackTrace ?? '' });
-  const encodedAttributes = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from(attributes).toString('base64') };
+  const encodedAttributes = {
+    metadata: { encoding: Buffer.from('json/plain').toString('base64') },
+    data: Buffer.from(attributes).toString('base64'),
+  };
   return { ...rest, message: 'Encoded failure', stackTrace: '', encodedAttributes };
 }
 
@@ -42,13 +48,22 @@ export async function encryptHistory(node: Json): Promise<Json> {
   if (!isObject(node)) return node;
   if (isPayload(node)) return (await encryptPayload(node as unknown as JsonPayload)) as unknown as Json;
   const object = isUnencodedFailure(node) ? encodeFailure(node) : node;
-  const entries = await Promise.all(Object.entries(object).map(async ([key, value]) => [key, PLAIN_HISTORY_FIELDS.has(key) ? value : await encryptHistory(value)] as const));
+  const entries = await Promise.all(
+    Object.entries(object).map(
+      async ([key, value]) => [key, PLAIN_HISTORY_FIELDS.has(key) ? value : await encryptHistory(value)] as const,
+    ),
+  );
   return Object.fromEntries(entries);
 }
 
 async function main() {
   const files = process.argv.slice(2);
-  const targets = files.length > 0 ? files : readdirSync(historiesDir).filter((f) => f.endsWith('.json')).map((f) => join(historiesDir, f));
+  const targets =
+    files.length > 0
+      ? files
+      : readdirSync(historiesDir)
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => join(historiesDir, f));
   for (const file of targets) {
     const before = readFileSync(file, 'utf8');
     const after = `${JSON.stringify(await encryptHistory(JSON.parse(before)), null, 2)}\n`;

@@ -41,7 +41,11 @@ type Target = { api: ApiTarget; payments: string };
 
 const scenarios: Scenario[] = [
   { path: 'completed', expect: 'COMPLETED' },
-  { path: 'rejected-by-risk-check', expect: 'REJECTED', order: { items: [{ sku: 'gold', quantity: 10, unitPriceCents: 60_000 }] } },
+  {
+    path: 'rejected-by-risk-check',
+    expect: 'REJECTED',
+    order: { items: [{ sku: 'gold', quantity: 10, unitPriceCents: 60_000 }] },
+  },
   { path: 'payment-declined', expect: 'PAYMENT_DECLINED', order: { paymentToken: 'tok_declined' } },
   {
     path: 'shipping-rejected-refunded',
@@ -86,7 +90,9 @@ const scenarios: Scenario[] = [
   {
     path: 'forgotten-shipped-elsewhere-needs-review',
     expect: 'NEEDS_REVIEW',
-    order: { shippingAddress: { name: 'Ada', line1: '2 Other St', city: 'Berlin', postalCode: '10115', country: 'DE' } },
+    order: {
+      shippingAddress: { name: 'Ada', line1: '2 Other St', city: 'Berlin', postalCode: '10115', country: 'DE' },
+    },
     forgottenBefore: { order: {} },
   },
   { path: 'checkout-waited-paid', expect: 'COMPLETED', waitS: 20 },
@@ -121,17 +127,26 @@ async function waitTerminal(api: ApiTarget, orderId: string): Promise<string> {
 
 async function main() {
   const [tag, only] = process.argv.slice(2);
-  if (!tag || !/^[a-z0-9-]+$/.test(tag)) throw new Error('usage: npm run histories:export -- <tag> [<path filter>], e.g. v4 checkout');
+  if (!tag || !/^[a-z0-9-]+$/.test(tag))
+    throw new Error('usage: npm run histories:export -- <tag> [<path filter>], e.g. v4 checkout');
   const outDir = join(projectRoot(), 'test', 'histories');
   mkdirSync(outDir, { recursive: true });
-  const { stack, dispose } = await startScratchStack('histories', { ENCRYPTION_KEYS: readFileSync(join(outDir, 'test-key'), 'utf8').trim() });
+  const { stack, dispose } = await startScratchStack('histories', {
+    ENCRYPTION_KEYS: readFileSync(join(outDir, 'test-key'), 'utf8').trim(),
+  });
   const api = stackApi(stack);
   const connection = await Connection.connect({ address: stack.urls.temporal });
-  const client = new Client({ connection, dataConverter: encryptingDataConverter(parseEncryptionKeys(stack.env.ENCRYPTION_KEYS!)) });
+  const client = new Client({
+    connection,
+    dataConverter: encryptingDataConverter(parseEncryptionKeys(stack.env.ENCRYPTION_KEYS!)),
+  });
   try {
     const run = async (scenario: Scenario, body: Order, drive: Scenario['drive']) => {
       await putFaults(stack.urls.payments, scenario.paymentFaults ?? {});
-      const headers = { 'content-type': 'application/json', ...(scenario.waitS ? { prefer: `wait=${scenario.waitS}` } : {}) };
+      const headers = {
+        'content-type': 'application/json',
+        ...(scenario.waitS ? { prefer: `wait=${scenario.waitS}` } : {}),
+      };
       const response = await apiFetch(api, '/orders', { method: 'POST', headers, body: JSON.stringify(body) });
       if (response.status !== 202) throw new Error(`${scenario.path}: POST /orders answered ${response.status}`);
       await drive?.({ api, payments: stack.urls.payments }, client, body.orderId);
@@ -148,7 +163,16 @@ async function main() {
       const status = await run(scenario, body, scenario.drive);
       if (status !== scenario.expect) throw new Error(`${scenario.path}: ended ${status}, expected ${scenario.expect}`);
       // The format of `temporal workflow show --output json`, which historyFromJSON reads.
-      const json = execFileSync(temporalCli(projectRoot()), ['workflow', 'show', '--address', stack.urls.temporal, '--workflow-id', workflowIdFor(body.orderId), '--output', 'json']);
+      const json = execFileSync(temporalCli(projectRoot()), [
+        'workflow',
+        'show',
+        '--address',
+        stack.urls.temporal,
+        '--workflow-id',
+        workflowIdFor(body.orderId),
+        '--output',
+        'json',
+      ]);
       const file = join(outDir, `${tag}-${scenario.path}.json`);
       writeFileSync(file, json);
       console.log(`${scenario.path}: ${status}, ${JSON.parse(json.toString()).events.length} events -> ${file}`);

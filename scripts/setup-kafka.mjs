@@ -15,7 +15,10 @@ const dir = join(root, '.tools', 'kafka');
 const stamp = join(dir, 'kafka.version');
 
 if (!(existsSync(stamp) && readFileSync(stamp, 'utf8') === version)) {
-  for (const [bin, arg] of [['java', '-version'], ['mvn', '-v']]) {
+  for (const [bin, arg] of [
+    ['java', '-version'],
+    ['mvn', '-v'],
+  ]) {
     try {
       execFileSync(bin, [arg], { stdio: 'ignore' });
     } catch {
@@ -27,6 +30,18 @@ if (!(existsSync(stamp) && readFileSync(stamp, 'utf8') === version)) {
   rmSync(join(dir, 'lib'), { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   console.log(`[setup] Kafka ${version}: mvn dependency:copy-dependencies into ${join(dir, 'lib')}`);
-  execFileSync('mvn', ['-q', '-B', '-f', pom, 'dependency:copy-dependencies', `-DoutputDirectory=${join(dir, 'lib')}`, '-DincludeScope=runtime'], { stdio: 'inherit' });
+  execFileSync(
+    'mvn',
+    [
+      '-q',
+      '-B',
+      '-f',
+      pom,
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${join(dir, 'lib')}`,
+      '-DincludeScope=runtime',
+    ],
+    { stdio: 'inherit' },
+  );
   writeFileSync(stamp, version);
 }

@@ -34,26 +34,31 @@ function fail(message) {
 /** The newest PostgreSQL server Debian's packages installed, if any. */
 function postgresBin() {
   const base = '/usr/lib/postgresql';
-  const versions = existsSync(base) ? readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'postgres'))) : [];
+  const versions = existsSync(base)
+    ? readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'postgres')))
+    : [];
   return versions.sort((a, b) => Number(b) - Number(a)).map((v) => join(base, v, 'bin'))[0];
 }
 
 function ensurePostgres() {
   if (postgresBin()) return;
-  console.log('[setup] PostgreSQL is missing: installing Debian\'s postgresql with apt');
+  console.log("[setup] PostgreSQL is missing: installing Debian's postgresql with apt");
   try {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
     execFileSync('apt-get', ['install', '-y', '-q', 'postgresql'], { stdio: 'inherit', env });
   } catch (err) {
-    fail(`could not install PostgreSQL with apt-get (${err.message}). Fix: install Debian's \`postgresql\` package (as root: apt-get install postgresql), then run the command again.`);
+    fail(
+      `could not install PostgreSQL with apt-get (${err.message}). Fix: install Debian's \`postgresql\` package (as root: apt-get install postgresql), then run the command again.`,
+    );
   }
   if (!postgresBin()) fail('apt-get installed postgresql but no server binary is under /usr/lib/postgresql/*/bin');
 }
 
 function ensureTemporalBinaries() {
   const wanted = JSON.stringify(pins);
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted && builds.every((b) => existsSync(join(out, b.as)))) return;
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted && builds.every((b) => existsSync(join(out, b.as))))
+    return;
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (go.error || go.status !== 0) {
     fail(
@@ -62,14 +67,19 @@ function ensureTemporalBinaries() {
         `it fetches ${pins.goToolchain} itself from the Go module proxy.`,
     );
   }
-  console.log(`[setup] building the Temporal server ${pins.temporalServer} and UI ${pins.temporalUi} with ${pins.goToolchain} (minutes the first time, then cached)`);
+  console.log(
+    `[setup] building the Temporal server ${pins.temporalServer} and UI ${pins.temporalUi} with ${pins.goToolchain} (minutes the first time, then cached)`,
+  );
   const started = Date.now();
   rmSync(stamp, { force: true });
   for (const build of builds) {
     const gobin = join(out, `.build-${build.as}`);
     mkdirSync(gobin, { recursive: true });
     // GOTOOLCHAIN: the server's go.mod asks for a newer Go than Debian or an older install has.
-    const result = spawnSync('go', ['install', build.module], { stdio: 'inherit', env: { ...process.env, GOTOOLCHAIN: pins.goToolchain, GOBIN: gobin } });
+    const result = spawnSync('go', ['install', build.module], {
+      stdio: 'inherit',
+      env: { ...process.env, GOTOOLCHAIN: pins.goToolchain, GOBIN: gobin },
+    });
     if (result.status !== 0) {
       fail(
         `go install ${build.module} failed (exit ${result.status ?? result.signal}; its output is above). ` +

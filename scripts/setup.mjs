@@ -86,7 +86,9 @@ function ensureChromium() {
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
   } catch (err) {
-    console.warn(`[setup] could not install Debian's chromium (${err.message}); the Temporal UI browser test will be skipped`);
+    console.warn(
+      `[setup] could not install Debian's chromium (${err.message}); the Temporal UI browser test will be skipped`,
+    );
   }
 }
 
@@ -105,7 +107,9 @@ function ensureStripeMock() {
     mkdirSync(bin, { recursive: true });
     run('go', ['install', `github.com/stripe/stripe-mock@${version}`], { env: { ...process.env, GOBIN: bin } });
   } catch (err) {
-    console.warn(`[setup] could not build stripe-mock with Go (${err.message}); the Stripe adapter test will be skipped`);
+    console.warn(
+      `[setup] could not build stripe-mock with Go (${err.message}); the Stripe adapter test will be skipped`,
+    );
     return;
   }
   writeFileSync(stamp, version);

@@ -50,7 +50,11 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
   // Runs started without the API's memo (tests, the CLI, runs from before the memo held
   // receivedAt) fall back to the start time and no fingerprint.
   const memo = orderMemo(workflowInfo().memo);
-  const state = initialOrderState(order, memo.receivedAt ?? workflowInfo().startTime.toISOString(), memo.fingerprint ?? null);
+  const state = initialOrderState(
+    order,
+    memo.receivedAt ?? workflowInfo().startTime.toISOString(),
+    memo.fingerprint ?? null,
+  );
   let cancelReason: string | null = null;
   let shippingStarted = false;
 
@@ -102,14 +106,17 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
     if (!state.payment) return true;
     const payment = state.payment;
     try {
-      const { refundId } = await refundPayment.executeWithOptions({ summary: `Refund ${state.totalCents} ${state.currency}` }, [
-        {
-          idempotencyKey: idempotencyKey(order.orderId, 'refund'),
-          orderId: order.orderId,
-          chargeId: payment.chargeId,
-          amountCents: state.totalCents,
-        },
-      ]);
+      const { refundId } = await refundPayment.executeWithOptions(
+        { summary: `Refund ${state.totalCents} ${state.currency}` },
+        [
+          {
+            idempotencyKey: idempotencyKey(order.orderId, 'refund'),
+            orderId: order.orderId,
+            chargeId: payment.chargeId,
+            amountCents: state.totalCents,
+          },
+        ],
+      );
       state.payment = { ...payment, refundId };
       return true;
     } catch (err) {
@@ -145,19 +152,26 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
     if (cancelReason) return setStatus('CANCELLED', cancelReason);
 
     try {
-      const charge = await chargePayment.executeWithOptions({ summary: `Charge ${state.totalCents} ${state.currency}` }, [
-        {
-          idempotencyKey: idempotencyKey(order.orderId, 'charge'),
-          orderId: order.orderId,
-          amountCents: state.totalCents,
-          currency: order.currency,
-          paymentToken: order.paymentToken,
-        },
-      ]);
+      const charge = await chargePayment.executeWithOptions(
+        { summary: `Charge ${state.totalCents} ${state.currency}` },
+        [
+          {
+            idempotencyKey: idempotencyKey(order.orderId, 'charge'),
+            orderId: order.orderId,
+            amountCents: state.totalCents,
+            currency: order.currency,
+            paymentToken: order.paymentToken,
+          },
+        ],
+      );
       state.payment = { chargeId: charge.chargeId };
       // The ledger shows this order's charge refunded: an earlier run (forgotten since, or
       // reset) unwound it. Nothing is charged or shipped again.
-      if (charge.refunded) return setStatus('CANCELLED', `this order was unwound before: charge ${charge.chargeId} is refunded; nothing charged or shipped again`);
+      if (charge.refunded)
+        return setStatus(
+          'CANCELLED',
+          `this order was unwound before: charge ${charge.chargeId} is refunded; nothing charged or shipped again`,
+        );
       setStatus('PAID');
     } catch (err) {
       const reason = failureMessage(err);
@@ -173,24 +187,30 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
 
     shippingStarted = true;
     try {
-      const shipment = await createShipment.executeWithOptions({ summary: `Ship ${order.items.length} item line(s) to ${order.shippingAddress.country}` }, [
-        {
-          idempotencyKey: idempotencyKey(order.orderId, 'shipment'),
-          orderId: order.orderId,
-          chargeId: state.payment?.chargeId,
-          address: order.shippingAddress,
-          items: order.items,
-        },
-      ]);
+      const shipment = await createShipment.executeWithOptions(
+        { summary: `Ship ${order.items.length} item line(s) to ${order.shippingAddress.country}` },
+        [
+          {
+            idempotencyKey: idempotencyKey(order.orderId, 'shipment'),
+            orderId: order.orderId,
+            chargeId: state.payment?.chargeId,
+            address: order.shippingAddress,
+            items: order.items,
+          },
+        ],
+      );
       state.shipment = shipment;
       setStatus('SHIPPED');
     } catch (err) {
       const reason = failureMessage(err);
-      if (ledgerIsTruth && failureType(err) === FAILURE_TYPES.needsReview) return setStatus('NEEDS_REVIEW', `shipping: ${reason}`);
+      if (ledgerIsTruth && failureType(err) === FAILURE_TYPES.needsReview)
+        return setStatus('NEEDS_REVIEW', `shipping: ${reason}`);
       // Refunded outside this run (an operator, a reconcile): already unwound, nothing to compensate.
-      if (ledgerIsTruth && failureType(err) === FAILURE_TYPES.chargeRefunded) return setStatus('CANCELLED', `unwound outside this run: ${reason}`);
+      if (ledgerIsTruth && failureType(err) === FAILURE_TYPES.chargeRefunded)
+        return setStatus('CANCELLED', `unwound outside this run: ${reason}`);
       log.warn('Shipping failed; refunding', { reason });
-      if (await refund(`shipping failed: ${reason}`)) setStatus('FAILED', `shipping failed: ${reason}; payment refunded`);
+      if (await refund(`shipping failed: ${reason}`))
+        setStatus('FAILED', `shipping failed: ${reason}; payment refunded`);
       return;
     }
 
@@ -217,7 +237,9 @@ function whyCancelIsRefused(status: OrderStatus, shippingStarted: boolean): stri
 }
 
 function failureType(err: unknown): string | undefined {
-  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.type ?? undefined : undefined;
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure
+    ? (err.cause.type ?? undefined)
+    : undefined;
 }
 
 function failureMessage(err: unknown): string {

@@ -30,7 +30,11 @@ async function main() {
       .setTitle('Orders')
       .setDescription('Orders processed by durable Temporal workflows with exactly-once payment and shipping effects.')
       .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS_FILE (npm start: .data/api-key)' })
+      .addBearerAuth({
+        type: 'http',
+        scheme: 'bearer',
+        description: 'An API key from API_KEYS_FILE (npm start: .data/api-key)',
+      })
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });

@@ -36,14 +36,23 @@ export async function codecServer({ codec, corsOrigins, authToken }: CodecServer
   app.addHook('onRequest', async (request, reply) => {
     if (!expected || request.method === 'OPTIONS') return;
     if (!timingSafeEqual(digest(request.headers.authorization ?? ''), expected)) {
-      await reply.status(401).header('www-authenticate', 'Bearer realm="codec"').send({ message: 'codec server: send Authorization: Bearer <token>' });
+      await reply
+        .status(401)
+        .header('www-authenticate', 'Bearer realm="codec"')
+        .send({ message: 'codec server: send Authorization: Bearer <token>' });
     }
   });
   app.get('/health', async () => ({ status: 'ok' }));
-  for (const [path, direction] of [['/encode', 'encode'], ['/decode', 'decode']] as const) {
+  for (const [path, direction] of [
+    ['/encode', 'encode'],
+    ['/decode', 'decode'],
+  ] as const) {
     app.post(path, async (request, reply) => {
       const body = bodySchema.safeParse(request.body);
-      if (!body.success) return reply.status(400).send({ message: body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+      if (!body.success)
+        return reply
+          .status(400)
+          .send({ message: body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
       try {
         return { payloads: (await codec[direction](body.data.payloads.map(payloadFromJson))).map(payloadToJson) };
       } catch (err) {

@@ -17,7 +17,10 @@ function apiKey(env: NodeJS.ProcessEnv): string {
   if (env.INGEST_API_KEY) return env.INGEST_API_KEY;
   // Run by hand next to `npm start`: the development key it keeps in its data folder.
   const file = join(resolve(env.DATA_DIR || join(projectRoot(), '.data')), 'api-key');
-  if (!existsSync(file)) throw new Error(`no API key: set INGEST_API_KEY (a key with the orders:write scope), or start the stack once so ${file} exists`);
+  if (!existsSync(file))
+    throw new Error(
+      `no API key: set INGEST_API_KEY (a key with the orders:write scope), or start the stack once so ${file} exists`,
+    );
   return readFileSync(file, 'utf8').trim();
 }
 
@@ -30,7 +33,11 @@ async function main() {
   const consumer = kafka.consumer({ groupId: GROUP, sessionTimeout: 6_000, heartbeatInterval: 1_000 });
   // Idempotent: a retried DLQ send is written once (the broker dedups by producer ID and
   // sequence). The Java client's key hashing, so a key lands where other clients put it.
-  const dlq = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const dlq = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   let stopping = false;
 
   // kafkajs restarts the consumer after a retriable crash; after any other it would sit idle
@@ -50,7 +57,8 @@ async function main() {
       const key = message.key?.toString('utf8');
       const where = `${topic}[${partition}]@${message.offset}`;
       const parsed = parseMessage(key, message.value);
-      let verdict: Verdict = 'reason' in parsed ? { kind: 'reject', reason: parsed.reason } : await submitOrder(api, parsed.order);
+      let verdict: Verdict =
+        'reason' in parsed ? { kind: 'reject', reason: parsed.reason } : await submitOrder(api, parsed.order);
       for (let attempt = 1; verdict.kind === 'retry'; attempt++) {
         // A Temporal or API outage pauses this partition: back off, keep the group
         // membership alive, and ask again with the same message.
@@ -67,7 +75,11 @@ async function main() {
             {
               key: message.key,
               value: message.value,
-              headers: { 'dlq-reason': verdict.reason, 'dlq-source': where, ...(verdict.status ? { 'dlq-status': String(verdict.status) } : {}) },
+              headers: {
+                'dlq-reason': verdict.reason,
+                'dlq-source': where,
+                ...(verdict.status ? { 'dlq-status': String(verdict.status) } : {}),
+              },
             },
           ],
         });

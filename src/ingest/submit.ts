@@ -25,9 +25,13 @@ export function parseMessage(key: string | undefined, value: Buffer | null): { o
     return { reason: 'invalid: value is not JSON' };
   }
   const parsed = orderSchema.safeParse(body);
-  if (!parsed.success) return { reason: `invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}` };
+  if (!parsed.success)
+    return {
+      reason: `invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`,
+    };
   // The key routes an order's messages to one partition; a different one means a producer bug.
-  if (key !== undefined && key !== parsed.data.orderId) return { reason: `invalid: key ${key} is not the orderId ${parsed.data.orderId}` };
+  if (key !== undefined && key !== parsed.data.orderId)
+    return { reason: `invalid: key ${key} is not the orderId ${parsed.data.orderId}` };
   // The body as sent: the API computes the fingerprint over its own parse, as for HTTP.
   return { order: body };
 }
@@ -42,12 +46,20 @@ export async function submitOrder(api: ApiTarget, order: unknown, timeoutMs = 30
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (err) {
-    return { kind: 'retry', reason: `API unreachable: ${err instanceof Error ? (err.cause as Error | undefined)?.message ?? err.message : String(err)}` };
+    return {
+      kind: 'retry',
+      reason: `API unreachable: ${err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err)}`,
+    };
   }
   const text = await response.text().catch(() => '');
   if (response.ok) return { kind: 'done', status: response.status };
   const detail = problemDetail(text) ?? response.statusText;
-  if (REJECTED.has(response.status)) return { kind: 'reject', status: response.status, reason: `${response.status === 409 ? 'conflict' : 'invalid'}: ${detail}` };
+  if (REJECTED.has(response.status))
+    return {
+      kind: 'reject',
+      status: response.status,
+      reason: `${response.status === 409 ? 'conflict' : 'invalid'}: ${detail}`,
+    };
   return { kind: 'retry', reason: `API answered ${response.status}: ${detail}` };
 }
 

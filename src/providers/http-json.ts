@@ -35,7 +35,11 @@ export async function getJson<S extends z.ZodType>(call: Endpoint<S>): Promise<z
   throw refusal('GET', url, status, text);
 }
 
-async function send(method: 'GET' | 'POST', { baseUrl, path, timeoutMs }: Endpoint<z.ZodType>, init: { headers?: Record<string, string>; body?: string }) {
+async function send(
+  method: 'GET' | 'POST',
+  { baseUrl, path, timeoutMs }: Endpoint<z.ZodType>,
+  init: { headers?: Record<string, string>; body?: string },
+) {
   const url = new URL(path, baseUrl);
   try {
     const response = await request(url, {
@@ -75,7 +79,8 @@ function refusal(method: string, url: URL, status: number, text: string): Provid
 /** Only the provider's named refusals are final; see FINAL_REFUSALS. */
 function kindOf(status: number, errorType: string | undefined): ProviderError['kind'] {
   if (status === 422 && errorType === 'idempotency_error') return 'key-reused';
-  if (status >= 400 && status < 500 && errorType && FINAL_REFUSALS.has(errorType)) return status === 402 ? 'declined' : 'rejected';
+  if (status >= 400 && status < 500 && errorType && FINAL_REFUSALS.has(errorType))
+    return status === 402 ? 'declined' : 'rejected';
   return 'transient';
 }
 

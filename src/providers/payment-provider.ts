@@ -7,5 +7,9 @@ export function paymentProviderFromConfig(config: ReturnType<typeof providerConf
   if (config.paymentsProvider === 'sandbox') return sandboxPayments(config.paymentsUrl, config.requestTimeoutMs);
   // Fail at start-up, not on the first order: every charge would be retried forever.
   if (!config.stripeApiKey) throw new Error('PAYMENTS_PROVIDER=stripe needs STRIPE_API_KEY');
-  return stripePayments({ apiKey: config.stripeApiKey, baseUrl: config.stripeBaseUrl, timeoutMs: config.requestTimeoutMs });
+  return stripePayments({
+    apiKey: config.stripeApiKey,
+    baseUrl: config.stripeBaseUrl,
+    timeoutMs: config.requestTimeoutMs,
+  });
 }

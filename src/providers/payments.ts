@@ -48,12 +48,27 @@ const list = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item) })
 export function sandboxPayments(baseUrl: string, timeoutMs: number): PaymentProvider {
   const http = { baseUrl, timeoutMs };
   return {
-    charge: (idempotencyKey, body) => postIdempotent({ ...http, path: '/v1/charges', idempotencyKey, body, schema: chargeSchema }),
-    refund: (idempotencyKey, body) => postIdempotent({ ...http, path: '/v1/refunds', idempotencyKey, body, schema: refundSchema }),
-    getCharge: (chargeId) => getJson({ ...http, path: `/v1/charges/${encodeURIComponent(chargeId)}`, schema: chargeSchema }),
+    charge: (idempotencyKey, body) =>
+      postIdempotent({ ...http, path: '/v1/charges', idempotencyKey, body, schema: chargeSchema }),
+    refund: (idempotencyKey, body) =>
+      postIdempotent({ ...http, path: '/v1/refunds', idempotencyKey, body, schema: refundSchema }),
+    getCharge: (chargeId) =>
+      getJson({ ...http, path: `/v1/charges/${encodeURIComponent(chargeId)}`, schema: chargeSchema }),
     chargesForOrder: async (orderId) =>
-      (await getJson({ ...http, path: `/v1/charges?orderId=${encodeURIComponent(orderId)}`, schema: list(chargeSchema) }))?.data ?? [],
+      (
+        await getJson({
+          ...http,
+          path: `/v1/charges?orderId=${encodeURIComponent(orderId)}`,
+          schema: list(chargeSchema),
+        })
+      )?.data ?? [],
     refundsForOrder: async (orderId) =>
-      (await getJson({ ...http, path: `/v1/refunds?orderId=${encodeURIComponent(orderId)}`, schema: list(refundSchema) }))?.data ?? [],
+      (
+        await getJson({
+          ...http,
+          path: `/v1/refunds?orderId=${encodeURIComponent(orderId)}`,
+          schema: list(refundSchema),
+        })
+      )?.data ?? [],
   };
 }

@@ -36,7 +36,12 @@ export function sandboxShipping(baseUrl: string, timeoutMs: number): ShippingPro
     createShipment: (idempotencyKey, body) =>
       postIdempotent({ ...http, path: '/v1/shipments', idempotencyKey, body, schema: shipmentSchema }),
     shipmentsForOrder: async (orderId) =>
-      (await getJson({ ...http, path: `/v1/shipments?orderId=${encodeURIComponent(orderId)}`, schema: z.object({ data: z.array(shipmentRecordSchema) }) }))
-        ?.data ?? [],
+      (
+        await getJson({
+          ...http,
+          path: `/v1/shipments?orderId=${encodeURIComponent(orderId)}`,
+          schema: z.object({ data: z.array(shipmentRecordSchema) }),
+        })
+      )?.data ?? [],
   };
 }

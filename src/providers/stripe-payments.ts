@@ -43,7 +43,11 @@ export function stripePayments({ apiKey, baseUrl, timeoutMs }: StripePaymentsOpt
     // one is still answered through its idempotency key.
     const found = await call('search payment intents', () =>
       stripe.paymentIntents
-        .search({ query: `metadata['orderId']:'${quoted(orderId)}'`, expand: EXPAND_CHARGE.map((f) => `data.${f}`), limit: 100 })
+        .search({
+          query: `metadata['orderId']:'${quoted(orderId)}'`,
+          expand: EXPAND_CHARGE.map((f) => `data.${f}`),
+          limit: 100,
+        })
         .autoPagingToArray({ limit: 1_000 }),
     );
     // Only exact order IDs count, whatever the search syntax matched.
@@ -78,10 +82,14 @@ export function stripePayments({ apiKey, baseUrl, timeoutMs }: StripePaymentsOpt
     async refund(idempotencyKey, { chargeId, amountCents }): Promise<ProviderAnswer<Refund>> {
       const refund = await call('create refund', () =>
         // The intent is expanded for its `metadata.orderId`: the Refund has none of its own.
-        stripe.refunds.create({ payment_intent: chargeId, amount: amountCents, expand: ['payment_intent'] }, { idempotencyKey }),
+        stripe.refunds.create(
+          { payment_intent: chargeId, amount: amountCents, expand: ['payment_intent'] },
+          { idempotencyKey },
+        ),
       );
       const intent = refund.payment_intent;
-      if (typeof intent !== 'object' || intent === null) throw unexpected(`refund ${refund.id} came without its payment intent`);
+      if (typeof intent !== 'object' || intent === null)
+        throw unexpected(`refund ${refund.id} came without its payment intent`);
       const value = refundOf(refund, intent);
       if (!value) throw unexpected(`refund ${refund.id} of ${chargeId} is ${refund.status}`);
       return { value, replayed: replayed(refund) };
@@ -124,7 +132,8 @@ export function stripePayments({ apiKey, baseUrl, timeoutMs }: StripePaymentsOpt
 function chargeOf(intent: Stripe.PaymentIntent): Charge | undefined {
   if (intent.status !== 'succeeded') return undefined;
   const latest = intent.latest_charge;
-  if (typeof latest !== 'object' || latest === null) throw unexpected(`payment intent ${intent.id} came without its charge`);
+  if (typeof latest !== 'object' || latest === null)
+    throw unexpected(`payment intent ${intent.id} came without its charge`);
   return validated(chargeSchema, {
     id: intent.id,
     orderId: intent.metadata.orderId,
@@ -140,7 +149,12 @@ function chargeOf(intent: Stripe.PaymentIntent): Charge | undefined {
 /** Our Refund; undefined for one that failed or was cancelled, which returned no money. */
 function refundOf(refund: Stripe.Refund, intent: Stripe.PaymentIntent): Refund | undefined {
   if (refund.status === 'failed' || refund.status === 'canceled') return undefined;
-  return validated(refundSchema, { id: refund.id, chargeId: intent.id, orderId: intent.metadata.orderId, amountCents: refund.amount });
+  return validated(refundSchema, {
+    id: refund.id,
+    chargeId: intent.id,
+    orderId: intent.metadata.orderId,
+    amountCents: refund.amount,
+  });
 }
 
 function validated<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
@@ -167,7 +181,8 @@ async function call<T>(what: string, request: () => Promise<T>): Promise<T> {
  */
 function providerError(what: string, err: unknown): ProviderError {
   if (err instanceof ProviderError) return err;
-  if (!(err instanceof Stripe.errors.StripeError)) return new ProviderError(`${what}: ${(err as Error).message}`, 'transient');
+  if (!(err instanceof Stripe.errors.StripeError))
+    return new ProviderError(`${what}: ${(err as Error).message}`, 'transient');
   const detail = { status: err.statusCode, type: err.code ?? err.rawType };
   const message = `${what} answered ${err.statusCode ?? 'nothing'} (${detail.type ?? err.type}): ${err.message}`;
   if (err instanceof Stripe.errors.StripeCardError) return new ProviderError(message, 'declined', detail);

@@ -35,7 +35,10 @@ export async function readLedgers(paymentsUrl: string, shippingUrl: string): Pro
 }
 
 export const byOrder = (rows: LedgerRow[]) =>
-  rows.reduce((map, row) => map.set(row.orderId, [...(map.get(row.orderId) ?? []), row]), new Map<string, LedgerRow[]>());
+  rows.reduce(
+    (map, row) => map.set(row.orderId, [...(map.get(row.orderId) ?? []), row]),
+    new Map<string, LedgerRow[]>(),
+  );
 
 export const isStandingCharge = (charge: LedgerRow) => (charge.amountRefundedCents ?? 0) < charge.amountCents;
 export const isStandingShipment = (shipment: LedgerRow) => shipment.status !== 'cancelled';

@@ -22,7 +22,11 @@ export interface ReconcileReport {
   findings: Record<(typeof IMBALANCES)[number], number>;
 }
 
-export async function reconcile(options: { fix: boolean; env?: NodeJS.ProcessEnv; print?: (line: string) => void }): Promise<ReconcileReport> {
+export async function reconcile(options: {
+  fix: boolean;
+  env?: NodeJS.ProcessEnv;
+  print?: (line: string) => void;
+}): Promise<ReconcileReport> {
   const env = options.env ?? process.env;
   const print = options.print ?? console.log;
   const temporal = temporalConfig(env);
@@ -30,18 +34,26 @@ export async function reconcile(options: { fix: boolean; env?: NodeJS.ProcessEnv
   const connection = await Connection.connect(connectionOptions(temporal));
   try {
     // Descriptions carry the encrypted memo: the codec's keys are needed to read them (it only reads).
-    const client = new Client({ connection, namespace: temporal.namespace, dataConverter: decodingDataConverter(encryptionKeysFromEnv(env)) });
-    const scan = async () => findImbalances(await ordersInTemporal(client), await readLedgers(providers.paymentsUrl, providers.shippingUrl));
+    const client = new Client({
+      connection,
+      namespace: temporal.namespace,
+      dataConverter: decodingDataConverter(encryptionKeysFromEnv(env)),
+    });
+    const scan = async () =>
+      findImbalances(await ordersInTemporal(client), await readLedgers(providers.paymentsUrl, providers.shippingUrl));
     let findings = await scan();
     const orderIds = [...new Set(findings.map((f) => f.orderId))];
     for (const f of findings) print(`open  ${f.kind.padEnd(24)} ${f.orderId}  ${f.detail}`);
     let fixed: Finding[] = [];
     if (options.fix && findings.some((f) => f.refund)) {
       fixed = await settle(findings, paymentProviderFromConfig(providers));
-      for (const f of fixed) print(`fixed ${f.kind.padEnd(24)} ${f.orderId}  refunded ${f.refund!.amountCents} of ${f.refund!.chargeId}`);
+      for (const f of fixed)
+        print(`fixed ${f.kind.padEnd(24)} ${f.orderId}  refunded ${f.refund!.amountCents} of ${f.refund!.chargeId}`);
       findings = await scan();
     }
-    const counts = Object.fromEntries(IMBALANCES.map((kind) => [kind, findings.filter((f) => f.kind === kind).length])) as ReconcileReport['findings'];
+    const counts = Object.fromEntries(
+      IMBALANCES.map((kind) => [kind, findings.filter((f) => f.kind === kind).length]),
+    ) as ReconcileReport['findings'];
     return { open: findings.length, fixed: fixed.length, orderIds, findings: counts };
   } finally {
     await connection.close();
@@ -51,7 +63,11 @@ export async function reconcile(options: { fix: boolean; env?: NodeJS.ProcessEnv
 async function main() {
   const { values } = parseArgs({ options: { fix: { type: 'boolean', default: false } } });
   const report = await reconcile({ fix: values.fix, env: { ...process.env, ENCRYPTION_KEYS: localEncryptionKeys() } });
-  console.log(report.open === 0 ? 'the books balance' : `${report.open} imbalance(s) open${values.fix ? ' after --fix: a person must settle them' : '; --fix settles refunds'}`);
+  console.log(
+    report.open === 0
+      ? 'the books balance'
+      : `${report.open} imbalance(s) open${values.fix ? ' after --fix: a person must settle them' : '; --fix settles refunds'}`,
+  );
   console.log(JSON.stringify(report));
   process.exit(report.open === 0 ? 0 : 1);
 }

@@ -1,6 +1,12 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { isTerminal, type OrderStatus } from '../shared/order-state';
-import { ORDER_STATUS, ORDER_TOTAL_CENTS, ORDER_WORKFLOW_TYPE, orderIdOf, workflowIdFor } from '../shared/order-contract';
+import {
+  ORDER_STATUS,
+  ORDER_TOTAL_CENTS,
+  ORDER_WORKFLOW_TYPE,
+  orderIdOf,
+  workflowIdFor,
+} from '../shared/order-contract';
 
 /** An order as Temporal knows it, from visibility (confirmed with describe where it lags). */
 export interface KnownOrder {
@@ -31,7 +37,8 @@ export async function ordersInTemporal(client: Client): Promise<Map<string, Know
   // Visibility lags behind (more so after a server restart): ask the run itself before
   // calling an order unfinished.
   for (const [orderId, order] of orders) {
-    if (!order.closed || !isTerminal(order.status)) orders.set(orderId, toOrder(await client.workflow.getHandle(workflowIdFor(orderId)).describe()));
+    if (!order.closed || !isTerminal(order.status))
+      orders.set(orderId, toOrder(await client.workflow.getHandle(workflowIdFor(orderId)).describe()));
   }
   return orders;
 }

@@ -7,7 +7,12 @@ import { idempotencyKey } from '../shared/idempotency-keys';
 import { byOrder, isStandingCharge, isStandingShipment, type Ledgers, type LedgerRow } from './ledgers';
 import type { KnownOrder } from './orders';
 
-export const IMBALANCES = ['chargeWithoutPaidOrder', 'unwoundWithoutRefund', 'shipmentOfRefundedOrder', 'refundOfShippedOrder'] as const;
+export const IMBALANCES = [
+  'chargeWithoutPaidOrder',
+  'unwoundWithoutRefund',
+  'shipmentOfRefundedOrder',
+  'refundOfShippedOrder',
+] as const;
 export type Imbalance = (typeof IMBALANCES)[number];
 
 export interface Finding {
@@ -50,7 +55,11 @@ export function findImbalances(orders: Map<string, KnownOrder>, ledgers: Ledgers
       const firstShipped = earliest(standingShipments);
       const firstRefunded = earliest(orderRefunds);
       const kind = firstRefunded < firstShipped ? 'shipmentOfRefundedOrder' : 'refundOfShippedOrder';
-      findings.push({ orderId, kind, detail: `shipment ${standingShipments[0].id} stands beside refund ${orderRefunds[0].id}: a person must settle it` });
+      findings.push({
+        orderId,
+        kind,
+        detail: `shipment ${standingShipments[0].id} stands beside refund ${orderRefunds[0].id}: a person must settle it`,
+      });
     }
   }
   return findings;

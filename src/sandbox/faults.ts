@@ -36,7 +36,7 @@ export function drawFaults(all: Faults, path: string, random: () => number = Mat
   const hit = (p: number | undefined) => p !== undefined && p > 0 && random() < p;
   const hangs = faults.hangMs ? hit(faults.hang ?? 1) : false;
   return {
-    delayMs: (faults.latencyMs ?? 0) + (hangs ? faults.hangMs ?? 0 : 0),
+    delayMs: (faults.latencyMs ?? 0) + (hangs ? (faults.hangMs ?? 0) : 0),
     failBeforeCommit: hit(faults.beforeCommit),
     failAfterCommit: hit(faults.afterCommit),
     dropResponse: hit(faults.dropResponse),

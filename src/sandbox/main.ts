@@ -15,8 +15,16 @@ async function main() {
   const keyTtlS = env.IDEMPOTENCY_KEY_TTL_S ? Number(env.IDEMPOTENCY_KEY_TTL_S) : undefined;
   const options = (faults: string | undefined, name: string) => ({ faults: faultsFromEnv(faults, name), keyTtlS });
   const apps = [
-    { name: 'payments', port: Number(env.PAYMENTS_PORT || 4001), app: paymentsApp(join(dataDir, 'payments.db'), options(env.PAYMENTS_FAULTS || shared, 'PAYMENTS_FAULTS')) },
-    { name: 'shipping', port: Number(env.SHIPPING_PORT || 4002), app: shippingApp(join(dataDir, 'shipping.db'), options(env.SHIPPING_FAULTS || shared, 'SHIPPING_FAULTS')) },
+    {
+      name: 'payments',
+      port: Number(env.PAYMENTS_PORT || 4001),
+      app: paymentsApp(join(dataDir, 'payments.db'), options(env.PAYMENTS_FAULTS || shared, 'PAYMENTS_FAULTS')),
+    },
+    {
+      name: 'shipping',
+      port: Number(env.SHIPPING_PORT || 4002),
+      app: shippingApp(join(dataDir, 'shipping.db'), options(env.SHIPPING_FAULTS || shared, 'SHIPPING_FAULTS')),
+    },
   ];
   for (const { name, port, app } of apps) {
     await app.listen({ host, port });

@@ -75,15 +75,25 @@ export function paymentsApp(dbFile: string, options: ProviderOptions = {}) {
     if (!charge) return { statusCode: 404, body: errorBody('resource_missing', `no charge ${body.chargeId}`) };
     const left = charge.amountCents - charge.amountRefundedCents;
     if (body.amountCents > left) {
-      return { statusCode: 400, body: errorBody('amount_too_large', `refund of ${body.amountCents} exceeds the ${left} left on ${charge.id}`) };
+      return {
+        statusCode: 400,
+        body: errorBody('amount_too_large', `refund of ${body.amountCents} exceeds the ${left} left on ${charge.id}`),
+      };
     }
     const id = newId('re');
     insertRefund.run(id, charge.id, charge.orderId, body.amountCents, keyOf(req.headers), new Date().toISOString());
-    return { statusCode: 201, body: { id, chargeId: charge.id, orderId: charge.orderId, amountCents: body.amountCents } };
+    return {
+      statusCode: 201,
+      body: { id, chargeId: charge.id, orderId: charge.orderId, amountCents: body.amountCents },
+    };
   });
 
-  const listCharges = db.prepare(`SELECT ${chargeColumns} FROM charges WHERE (@orderId IS NULL OR order_id = @orderId) ORDER BY created_at`);
-  const listRefunds = db.prepare(`SELECT ${refundColumns} FROM refunds WHERE (@orderId IS NULL OR order_id = @orderId) ORDER BY created_at`);
+  const listCharges = db.prepare(
+    `SELECT ${chargeColumns} FROM charges WHERE (@orderId IS NULL OR order_id = @orderId) ORDER BY created_at`,
+  );
+  const listRefunds = db.prepare(
+    `SELECT ${refundColumns} FROM refunds WHERE (@orderId IS NULL OR order_id = @orderId) ORDER BY created_at`,
+  );
   provider.listByOrder('/v1/charges', (orderId) => listCharges.all({ orderId: orderId ?? null }));
   provider.getById('/v1/charges', 'charge', (id) => publicCharge(findCharge.get(id)));
   provider.listByOrder('/v1/refunds', (orderId) => listRefunds.all({ orderId: orderId ?? null }));

@@ -44,7 +44,9 @@ export function createProviderApp(db: Db, { faults: initialFaults = {}, keyTtlS 
   });
   app.get('/health', async () => ({ status: 'ok' }));
 
-  const findKey = db.prepare<[string], IdempotencyRow>('SELECT request_hash, state, status_code, response, created_at FROM idempotency WHERE key = ?');
+  const findKey = db.prepare<[string], IdempotencyRow>(
+    'SELECT request_hash, state, status_code, response, created_at FROM idempotency WHERE key = ?',
+  );
   const forget = db.prepare(`DELETE FROM idempotency WHERE key = ? AND state = 'done'`);
   /** The key's record, unless it has expired (then it is deleted: the key is new again). */
   const find = (key: string): IdempotencyRow | undefined => {
@@ -55,7 +57,9 @@ export function createProviderApp(db: Db, { faults: initialFaults = {}, keyTtlS 
     }
     return row;
   };
-  const lock = db.prepare(`INSERT INTO idempotency (key, request_hash, state, created_at) VALUES (?, ?, 'in_flight', ?)`);
+  const lock = db.prepare(
+    `INSERT INTO idempotency (key, request_hash, state, created_at) VALUES (?, ?, 'in_flight', ?)`,
+  );
   const release = db.prepare(`DELETE FROM idempotency WHERE key = ? AND state = 'in_flight'`);
   const complete = db.prepare(`UPDATE idempotency SET state = 'done', status_code = ?, response = ? WHERE key = ?`);
 
@@ -78,19 +82,32 @@ export function createProviderApp(db: Db, { faults: initialFaults = {}, keyTtlS 
       const parsed = schema.safeParse(req.body);
       if (!parsed.success) return reply.code(400).send(errorBody('invalid_request', parsed.error.message));
       const key = req.headers['idempotency-key'];
-      if (Array.isArray(key) || key === '') return reply.code(400).send(errorBody('invalid_request', 'one Idempotency-Key header, not empty'));
+      if (Array.isArray(key) || key === '')
+        return reply.code(400).send(errorBody('invalid_request', 'one Idempotency-Key header, not empty'));
 
       if (key) {
         const hash = requestHash(req.method, req.url.split('?')[0], parsed.data);
         const existing = find(key);
         if (existing && existing.request_hash !== hash) {
-          return reply.code(422).send(errorBody('idempotency_error', 'this Idempotency-Key was used with a different request'));
+          return reply
+            .code(422)
+            .send(errorBody('idempotency_error', 'this Idempotency-Key was used with a different request'));
         }
         if (existing?.state === 'in_flight') {
-          return reply.code(409).send(errorBody('idempotency_in_flight', 'a request with this Idempotency-Key is still in progress; retry later'));
+          return reply
+            .code(409)
+            .send(
+              errorBody(
+                'idempotency_in_flight',
+                'a request with this Idempotency-Key is still in progress; retry later',
+              ),
+            );
         }
         if (existing) {
-          return reply.code(existing.status_code!).header('idempotent-replayed', 'true').send(JSON.parse(existing.response!));
+          return reply
+            .code(existing.status_code!)
+            .header('idempotent-replayed', 'true')
+            .send(JSON.parse(existing.response!));
         }
         lock.run(key, hash, new Date().toISOString());
       }
@@ -130,11 +147,11 @@ export function createProviderApp(db: Db, { faults: initialFaults = {}, keyTtlS 
   function listByOrder(path: string, list: (orderId: string | undefined) => unknown[]): void {
     app.get(path, async (req, reply) => {
       const { orderId } = req.query as { orderId?: unknown };
-      if (orderId !== undefined && typeof orderId !== 'string') return reply.code(400).send(errorBody('invalid_request', 'one orderId'));
+      if (orderId !== undefined && typeof orderId !== 'string')
+        return reply.code(400).send(errorBody('invalid_request', 'one orderId'));
       return { data: list(orderId || undefined) };
     });
   }
 
   return { app, idempotentPost, listByOrder, getById };
 }
-

@@ -41,7 +41,9 @@ export function shippingApp(dbFile: string, options: ProviderOptions = {}) {
      VALUES (?, ?, ?, 'created', ?, ?, ?, ?)`,
   );
   const find = db.prepare<[string], ShipmentRow>(`SELECT ${columns} FROM shipments WHERE id = ?`);
-  const cancel = db.prepare(`UPDATE shipments SET status = 'cancelled', cancelled_at = ? WHERE id = ? AND status = 'created'`);
+  const cancel = db.prepare(
+    `UPDATE shipments SET status = 'cancelled', cancelled_at = ? WHERE id = ? AND status = 'created'`,
+  );
   const list = db.prepare<{ orderId: string | null }, ShipmentRow>(
     `SELECT ${columns} FROM shipments WHERE (@orderId IS NULL OR order_id = @orderId) ORDER BY created_at`,
   );
@@ -50,12 +52,23 @@ export function shippingApp(dbFile: string, options: ProviderOptions = {}) {
 
   provider.idempotentPost('/v1/shipments', shipmentRequest, (body, req) => {
     if (body.address.postalCode === UNDELIVERABLE_POSTAL_CODE) {
-      return { statusCode: 400, body: errorBody('address_rejected', `the carrier cannot deliver to postal code ${UNDELIVERABLE_POSTAL_CODE}`) };
+      return {
+        statusCode: 400,
+        body: errorBody('address_rejected', `the carrier cannot deliver to postal code ${UNDELIVERABLE_POSTAL_CODE}`),
+      };
     }
     const id = newId('shp');
     const trackingNumber = `TRK${id.slice(4, 16).toUpperCase()}`;
     const key = (req.headers['idempotency-key'] as string | undefined) ?? null;
-    insert.run(id, body.orderId, trackingNumber, JSON.stringify(body.address), JSON.stringify(body.items), key, new Date().toISOString());
+    insert.run(
+      id,
+      body.orderId,
+      trackingNumber,
+      JSON.stringify(body.address),
+      JSON.stringify(body.items),
+      key,
+      new Date().toISOString(),
+    );
     return { statusCode: 201, body: view(find.get(id)!) };
   });
 

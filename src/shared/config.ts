@@ -55,7 +55,10 @@ export function codecServerConfig(env: NodeJS.ProcessEnv = process.env) {
     host: str(env, 'CODEC_HOST', '127.0.0.1'),
     port: int(env, 'CODEC_PORT', 8888),
     /** The Temporal UI's origins (comma-separated): the browser calls the codec server from there. */
-    corsOrigins: str(env, 'CODEC_CORS_ORIGINS', 'http://127.0.0.1:8233,http://localhost:8233').split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: str(env, 'CODEC_CORS_ORIGINS', 'http://127.0.0.1:8233,http://localhost:8233')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     authToken: env.CODEC_AUTH_TOKEN || undefined,
   };
 }
@@ -124,6 +127,9 @@ export function riskConfig(env: NodeJS.ProcessEnv = process.env) {
     /** Orders above this total are refused by the risk check (cents). */
     maxOrderCents: int(env, 'RISK_MAX_ORDER_CENTS', 500_000),
     /** ISO country codes the risk check refuses, comma-separated. */
-    blockedCountries: (env.RISK_BLOCKED_COUNTRIES ?? '').split(',').map((c) => c.trim()).filter(Boolean),
+    blockedCountries: (env.RISK_BLOCKED_COUNTRIES ?? '')
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean),
   };
 }

@@ -5,5 +5,7 @@ import stableStringify from 'safe-stable-stringify';
 // the validated order. Two bodies that differ only in key order or whitespace are the same
 // submission; any difference in a value is a conflict.
 export function fingerprint(value: unknown): string {
-  return createHash('sha256').update(stableStringify(value) ?? '').digest('hex');
+  return createHash('sha256')
+    .update(stableStringify(value) ?? '')
+    .digest('hex');
 }

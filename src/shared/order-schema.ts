@@ -5,8 +5,7 @@ import { ORDER_STATUSES } from './order-state';
 // canonical order: the workflow receives it, the fingerprint is computed over it.
 
 const ID = /^[A-Za-z0-9\-_.:]{1,64}$/;
-const id = (what: string) =>
-  z.string().regex(ID, `${what} must be 1-64 characters of letters, digits and -_.:`);
+const id = (what: string) => z.string().regex(ID, `${what} must be 1-64 characters of letters, digits and -_.:`);
 // The length limit applies as sent, and "not blank" is a pattern rather than trim-then-min(1):
 // both are what the OpenAPI document (generated from these schemas) states, so what it
 // calls valid the API accepts, and the reverse. The value is then stored trimmed.
@@ -42,7 +41,9 @@ export const orderSchema = z
     items: z.array(orderItemSchema).min(1).max(MAX_ITEMS),
     currency: z.string().regex(/^[A-Z]{3}$/, 'currency must be an ISO 4217 code such as "EUR"'),
     shippingAddress: addressSchema,
-    paymentToken: z.string().regex(/^[A-Za-z0-9_]{1,128}$/, 'paymentToken must be 1-128 characters of letters, digits and _'),
+    paymentToken: z
+      .string()
+      .regex(/^[A-Za-z0-9_]{1,128}$/, 'paymentToken must be 1-128 characters of letters, digits and _'),
   })
   .strict();
 

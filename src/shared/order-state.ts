@@ -18,7 +18,14 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-const TERMINAL: ReadonlySet<OrderStatus> = new Set(['COMPLETED', 'CANCELLED', 'PAYMENT_DECLINED', 'REJECTED', 'FAILED', 'NEEDS_REVIEW']);
+const TERMINAL: ReadonlySet<OrderStatus> = new Set([
+  'COMPLETED',
+  'CANCELLED',
+  'PAYMENT_DECLINED',
+  'REJECTED',
+  'FAILED',
+  'NEEDS_REVIEW',
+]);
 export const isTerminal = (status: OrderStatus): boolean => TERMINAL.has(status);
 
 /** What the workflow knows about its order; answered by the query and returned as the result. */

@@ -75,7 +75,8 @@ export class Child {
     const { name, ready, readyTimeoutMs = 60_000 } = this.spec;
     const deadline = Date.now() + readyTimeoutMs;
     while (Date.now() < deadline) {
-      if (this.process!.exitCode !== null) throw new Error(`${name} exited with code ${this.process!.exitCode} before it was ready`);
+      if (this.process!.exitCode !== null)
+        throw new Error(`${name} exited with code ${this.process!.exitCode} before it was ready`);
       if (await ready().catch(() => false)) return;
       await sleep(200);
     }
@@ -92,7 +93,11 @@ export const httpOk = (url: string) => async () => (await fetch(url, { signal: A
  * setpriv asks the kernel to signal it when the launcher dies, so a killed launcher or test
  * run leaves nothing behind. `asUser` also drops root for a program that refuses it.
  */
-export function exitWithParent(command: string, args: string[], opts: { signal?: 'TERM' | 'INT'; asUser?: string } = {}): { command: string; args: string[] } {
+export function exitWithParent(
+  command: string,
+  args: string[],
+  opts: { signal?: 'TERM' | 'INT'; asUser?: string } = {},
+): { command: string; args: string[] } {
   if (!existsSync('/usr/bin/setpriv')) return { command, args };
   const user = opts.asUser ? ['--reuid', opts.asUser, '--regid', opts.asUser, '--clear-groups'] : [];
   return { command: '/usr/bin/setpriv', args: [...user, '--pdeathsig', opts.signal ?? 'TERM', '--', command, ...args] };

@@ -23,9 +23,14 @@ export interface DevApiKey {
 export function ensureDevApiKey(dataDir: string): DevApiKey {
   const secretFile = join(dataDir, 'api-key');
   const keysFile = join(dataDir, 'api-keys.json');
-  if (existsSync(secretFile) && existsSync(keysFile)) return { keysFile, secretFile, secret: readFileSync(secretFile, 'utf8').trim(), created: false };
+  if (existsSync(secretFile) && existsSync(keysFile))
+    return { keysFile, secretFile, secret: readFileSync(secretFile, 'utf8').trim(), created: false };
   const secret = `dev_${randomBytes(32).toString('base64url')}`;
-  writeFileSync(keysFile, `${JSON.stringify([{ id: 'dev', secretSha256: sha256Hex(secret), scopes: SCOPES }], null, 2)}\n`, PRIVATE);
+  writeFileSync(
+    keysFile,
+    `${JSON.stringify([{ id: 'dev', secretSha256: sha256Hex(secret), scopes: SCOPES }], null, 2)}\n`,
+    PRIVATE,
+  );
   writeFileSync(secretFile, `${secret}\n`, PRIVATE);
   return { keysFile, secretFile, secret, created: true };
 }
@@ -42,5 +47,8 @@ export function ensureDevEncryptionKeys(dataDir: string): string {
  * environment's, else those `npm start` keeps in its data folder.
  */
 export function localEncryptionKeys(env: NodeJS.ProcessEnv = process.env): string {
-  return env.ENCRYPTION_KEYS || readFileSync(join(resolve(env.DATA_DIR || join(projectRoot(), '.data')), 'encryption-keys'), 'utf8').trim();
+  return (
+    env.ENCRYPTION_KEYS ||
+    readFileSync(join(resolve(env.DATA_DIR || join(projectRoot(), '.data')), 'encryption-keys'), 'utf8').trim()
+  );
 }

@@ -17,10 +17,15 @@ export interface EngineTools {
 export function ensureEngineTools(root: string): EngineTools {
   try {
     // Its progress (apt, the Go build) goes to our stderr: the first run takes minutes.
-    execFileSync(process.execPath, [join(root, 'scripts', 'setup-postgres-engine.mjs')], { stdio: ['ignore', process.stderr, 'pipe'], encoding: 'utf8' });
+    execFileSync(process.execPath, [join(root, 'scripts', 'setup-postgres-engine.mjs')], {
+      stdio: ['ignore', process.stderr, 'pipe'],
+      encoding: 'utf8',
+    });
   } catch (err) {
     // Its own verdict is on the `[setup]` lines; above them may be pages of compiler output.
-    const lines = String((err as { stderr?: string }).stderr ?? '').trim().split('\n');
+    const lines = String((err as { stderr?: string }).stderr ?? '')
+      .trim()
+      .split('\n');
     const verdict = lines.filter((line) => line.startsWith('[setup]')).join('\n') || lines.slice(-20).join('\n');
     throw new Error(verdict || `scripts/setup-postgres-engine.mjs failed: ${(err as Error).message}`);
   }

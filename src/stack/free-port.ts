@@ -17,7 +17,13 @@ export async function assertPortFree(port: number, what: string): Promise<void> 
   await new Promise<void>((resolve, reject) => {
     const server = createServer();
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} for ${what} is in use on 127.0.0.1: is another stack running? (see README, Configuration)`) : err),
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(
+              `port ${port} for ${what} is in use on 127.0.0.1: is another stack running? (see README, Configuration)`,
+            )
+          : err,
+      ),
     );
     server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
   });
@@ -32,7 +38,14 @@ export async function freePortBlock(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20_000 + Math.floor(Math.random() * (12_000 - count));
     const ports = Array.from({ length: count }, (_, i) => base + i);
-    const free = await Promise.all(ports.map((port) => assertPortFree(port, 'probe').then(() => true, () => false)));
+    const free = await Promise.all(
+      ports.map((port) =>
+        assertPortFree(port, 'probe').then(
+          () => true,
+          () => false,
+        ),
+      ),
+    );
     if (free.every(Boolean)) return base;
   }
   throw new Error(`found no ${count} consecutive free ports on 127.0.0.1`);

@@ -20,7 +20,8 @@ export interface KafkaBrokerOptions {
 
 export function kafkaLib(root: string): string {
   const lib = join(root, '.tools', 'kafka', 'lib');
-  if (!existsSync(lib)) throw new Error(`no Kafka jars in ${lib}: run \`node scripts/setup.mjs --kafka\` (needs Java 17 and Maven)`);
+  if (!existsSync(lib))
+    throw new Error(`no Kafka jars in ${lib}: run \`node scripts/setup.mjs --kafka\` (needs Java 17 and Maven)`);
   return lib;
 }
 
@@ -54,11 +55,20 @@ function serverProperties(dir: string, port: number, controllerPort: number): st
  * controller answers, and the first createTopics can fail with UNKNOWN_TOPIC_OR_PARTITION.
  */
 export async function kafkaTopicsReady(brokers: string[]): Promise<boolean> {
-  const kafka = new Kafka({ clientId: 'kafka-ready', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 1_000, retry: { retries: 0 } });
+  const kafka = new Kafka({
+    clientId: 'kafka-ready',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 1_000,
+    retry: { retries: 0 },
+  });
   const admin = kafka.admin();
   try {
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: Object.values(KAFKA_TOPICS).map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })) });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: Object.values(KAFKA_TOPICS).map((topic) => ({ topic, numPartitions: 3, replicationFactor: 1 })),
+    });
     const { topics } = await admin.fetchTopicMetadata({ topics: Object.values(KAFKA_TOPICS) });
     return topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
   } finally {
@@ -72,7 +82,8 @@ export function kafkaBroker({ root, dataDir, port, controllerPort }: KafkaBroker
   const config = join(dir, 'server.properties');
   const classpath = `${lib}/*`;
   // Its log lines go to stderr: kept out of our output, yet in the error should it fail.
-  const java = (args: string[]) => execFileSync('java', ['-cp', classpath, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const java = (args: string[]) =>
+    execFileSync('java', ['-cp', classpath, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   return {
     // The ports may differ from the last start (tests take free ones): the config is
     // rewritten each time, the storage formatted only once.

@@ -8,8 +8,17 @@ async function main() {
   const { positionals, engine, workers, apis, kafka } = stackArgs(process.argv.slice(2));
   const temporalOnly = positionals[0] === 'temporal';
   const kafkaPort = Number(process.env.KAFKA_PORT || 9092);
-  const kafkaPorts = kafka ? { port: kafkaPort, controllerPort: Number(process.env.KAFKA_CONTROLLER_PORT || kafkaPort + 1) } : undefined;
-  const options = { ...defaultStackOptions(), engine, workers, apis, kafka: kafkaPorts, services: temporalOnly ? (['temporal', 'codec'] as const).slice() : undefined };
+  const kafkaPorts = kafka
+    ? { port: kafkaPort, controllerPort: Number(process.env.KAFKA_CONTROLLER_PORT || kafkaPort + 1) }
+    : undefined;
+  const options = {
+    ...defaultStackOptions(),
+    engine,
+    workers,
+    apis,
+    kafka: kafkaPorts,
+    services: temporalOnly ? (['temporal', 'codec'] as const).slice() : undefined,
+  };
   const stack = await startStack(options);
   const { urls } = stack;
   const engineLine =
@@ -28,14 +37,28 @@ async function main() {
         `Metrics       ${urls.api}/metrics (API), http://127.0.0.1:${process.env.WORKER_METRICS_PORT || 9464}/metrics (worker${workers > 1 ? 's: one port each from there' : ''})`,
         `Payments      ${urls.payments}`,
         `Shipping      ${urls.shipping}`,
-        ...(kafkaPorts ? [`Kafka         127.0.0.1:${kafkaPorts.port} (topics orders, orders.dlq, order-events; ${options.dataDir}/kafka), ingest group order-ingest`] : []),
+        ...(kafkaPorts
+          ? [
+              `Kafka         127.0.0.1:${kafkaPorts.port} (topics orders, orders.dlq, order-events; ${options.dataDir}/kafka), ingest group order-ingest`,
+            ]
+          : []),
       ];
   const apiKey = stack.apiKey && [
     stack.apiKey.created
       ? `  API key       ${stack.apiKey.secret}  (new, every scope; printed this once, kept in ${stack.apiKey.secretFile})`
       : `  API key       in ${stack.apiKey.secretFile}: curl -H "Authorization: Bearer $(cat ${stack.apiKey.secretFile})" ...`,
   ];
-  console.log(['', 'Stack is up:', ...lines.map((l) => `  ${l}`), ...(apiKey ?? []), `  Data          ${options.dataDir}`, 'Ctrl-C stops everything.', ''].join('\n'));
+  console.log(
+    [
+      '',
+      'Stack is up:',
+      ...lines.map((l) => `  ${l}`),
+      ...(apiKey ?? []),
+      `  Data          ${options.dataDir}`,
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -23,7 +23,8 @@ export interface PostgresCluster {
   password: string;
 }
 
-const wrap = (command: string, args: string[], signal?: 'TERM' | 'INT') => exitWithParent(command, args, { signal, asUser: asRoot ? POSTGRES_USER : undefined });
+const wrap = (command: string, args: string[], signal?: 'TERM' | 'INT') =>
+  exitWithParent(command, args, { signal, asUser: asRoot ? POSTGRES_USER : undefined });
 
 async function runAsPostgres(cluster: PostgresCluster, program: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   const { command, args: full } = wrap(join(cluster.bin, program), args);
@@ -42,29 +43,43 @@ export async function initCluster(cluster: PostgresCluster): Promise<void> {
   }
   // Local (socket) connections need no password: only the postgres user and root can reach
   // the socket in the 0700 folder. TCP needs the role's password (SCRAM).
-  await runAsPostgres(cluster, 'initdb', ['-D', join(cluster.dir, 'data'), '-U', POSTGRES_USER, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8']).catch(
-    (err: Error & { stderr?: string }) => {
-      throw new Error(`initdb of ${cluster.dir} failed: ${err.stderr || err.message}`);
-    },
-  );
+  await runAsPostgres(cluster, 'initdb', [
+    '-D',
+    join(cluster.dir, 'data'),
+    '-U',
+    POSTGRES_USER,
+    '--auth-local=trust',
+    '--auth-host=scram-sha-256',
+    '-E',
+    'UTF8',
+    '--locale=C.UTF-8',
+  ]).catch((err: Error & { stderr?: string }) => {
+    throw new Error(`initdb of ${cluster.dir} failed: ${err.stderr || err.message}`);
+  });
 }
 
 /** The server in the foreground, as a child of the stack. */
 export function postgresChild(cluster: PostgresCluster): ChildSpec {
   const args = [
-    '-D', join(cluster.dir, 'data'),
-    '-p', String(cluster.port),
-    '-k', cluster.dir,
-    '-c', 'listen_addresses=127.0.0.1',
+    '-D',
+    join(cluster.dir, 'data'),
+    '-p',
+    String(cluster.port),
+    '-k',
+    cluster.dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
     // Each Temporal service (frontend, history, matching, worker) keeps pools of its own (up
     // to 30 connections each, deploy/temporal/server.yaml): more than the default 100.
-    '-c', 'max_connections=200',
+    '-c',
+    'max_connections=200',
   ];
   return {
     name: 'postgres',
     ...wrap(join(cluster.bin, 'postgres'), args, 'INT'),
     stopSignal: 'SIGINT',
-    ready: async () => (await runAsPostgres(cluster, 'pg_isready', ['-h', '127.0.0.1', '-p', String(cluster.port)]).then(() => true)),
+    ready: async () =>
+      await runAsPostgres(cluster, 'pg_isready', ['-h', '127.0.0.1', '-p', String(cluster.port)]).then(() => true),
   };
 }
 
@@ -74,12 +89,32 @@ export function postgresChild(cluster: PostgresCluster): ChildSpec {
  * launcher stops with what to do instead.
  */
 export async function ensureTemporalRole(cluster: PostgresCluster): Promise<void> {
-  const psql = (sql: string) => runAsPostgres(cluster, 'psql', ['-h', cluster.dir, '-p', String(cluster.port), '-U', POSTGRES_USER, '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-tAc', sql]);
+  const psql = (sql: string) =>
+    runAsPostgres(cluster, 'psql', [
+      '-h',
+      cluster.dir,
+      '-p',
+      String(cluster.port),
+      '-U',
+      POSTGRES_USER,
+      '-d',
+      'postgres',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-tAc',
+      sql,
+    ]);
   const ident = `"${cluster.user.replaceAll('"', '""')}"`;
   const { stdout } = await psql(`SELECT 1 FROM pg_roles WHERE rolname = '${cluster.user.replaceAll("'", "''")}'`);
-  if (stdout.trim() !== '1') await psql(`CREATE ROLE ${ident} LOGIN CREATEDB PASSWORD '${cluster.password.replaceAll("'", "''")}'`);
+  if (stdout.trim() !== '1')
+    await psql(`CREATE ROLE ${ident} LOGIN CREATEDB PASSWORD '${cluster.password.replaceAll("'", "''")}'`);
   try {
-    await runAsPostgres(cluster, 'psql', ['-h', '127.0.0.1', '-p', String(cluster.port), '-U', cluster.user, '-d', 'postgres', '-w', '-tAc', 'SELECT 1'], { PGPASSWORD: cluster.password });
+    await runAsPostgres(
+      cluster,
+      'psql',
+      ['-h', '127.0.0.1', '-p', String(cluster.port), '-U', cluster.user, '-d', 'postgres', '-w', '-tAc', 'SELECT 1'],
+      { PGPASSWORD: cluster.password },
+    );
   } catch (err) {
     const detail = (err as { stderr?: string }).stderr?.trim() || String(err);
     if (/password authentication failed/.test(detail)) {
@@ -95,8 +130,13 @@ export async function ensureTemporalRole(cluster: PostgresCluster): Promise<void
 /** uid and gid of the postgres user (Debian's package creates it). */
 function postgresIds(): [number, number] {
   try {
-    return [Number(execFileSync('id', ['-u', POSTGRES_USER], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', POSTGRES_USER], { encoding: 'utf8' }))];
+    return [
+      Number(execFileSync('id', ['-u', POSTGRES_USER], { encoding: 'utf8' })),
+      Number(execFileSync('id', ['-g', POSTGRES_USER], { encoding: 'utf8' })),
+    ];
   } catch {
-    throw new Error(`there is no "${POSTGRES_USER}" user to run PostgreSQL as (it refuses root). Fix: install Debian's postgresql package (npm run setup -- --postgres).`);
+    throw new Error(
+      `there is no "${POSTGRES_USER}" user to run PostgreSQL as (it refuses root). Fix: install Debian's postgresql package (npm run setup -- --postgres).`,
+    );
   }
 }

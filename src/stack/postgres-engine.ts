@@ -39,13 +39,27 @@ export interface PostgresEngineOptions {
  */
 export const TEMPORAL_SERVER_PORT_COUNT = 9;
 function serverPortEnv(grpc: number): NodeJS.ProcessEnv {
-  const names = ['FRONTEND_GRPC_PORT', 'FRONTEND_HTTP_PORT', 'HISTORY_GRPC_PORT', 'MATCHING_GRPC_PORT', 'WORKER_GRPC_PORT', 'FRONTEND_MEMBERSHIP_PORT', 'HISTORY_MEMBERSHIP_PORT', 'MATCHING_MEMBERSHIP_PORT', 'WORKER_MEMBERSHIP_PORT'];
+  const names = [
+    'FRONTEND_GRPC_PORT',
+    'FRONTEND_HTTP_PORT',
+    'HISTORY_GRPC_PORT',
+    'MATCHING_GRPC_PORT',
+    'WORKER_GRPC_PORT',
+    'FRONTEND_MEMBERSHIP_PORT',
+    'HISTORY_MEMBERSHIP_PORT',
+    'MATCHING_MEMBERSHIP_PORT',
+    'WORKER_MEMBERSHIP_PORT',
+  ];
   return Object.fromEntries(names.map((name, i) => [name, String(grpc + i)]));
 }
 
 /** Every port the engine binds on 127.0.0.1, to check before starting. */
 export function postgresEnginePorts(ports: PostgresEngineOptions['ports']): number[] {
-  return [ports.postgres, ...Array.from({ length: TEMPORAL_SERVER_PORT_COUNT }, (_, i) => ports.temporal + i), ports.temporalUi];
+  return [
+    ports.postgres,
+    ...Array.from({ length: TEMPORAL_SERVER_PORT_COUNT }, (_, i) => ports.temporal + i),
+    ports.temporalUi,
+  ];
 }
 
 export function postgresEngine(options: PostgresEngineOptions): EnginePart[] {
@@ -69,13 +83,22 @@ export function postgresEngine(options: PostgresEngineOptions): EnginePart[] {
       beforeStart: () => initCluster(cluster),
       afterStart: async () => {
         await ensureTemporalRole(cluster);
-        await deployScript(deploy, 'setup-postgres.sh', { ...database, SQL_PASSWORD: cluster.password, TEMPORAL_SQL_TOOL: tools['temporal-sql-tool'] });
+        await deployScript(deploy, 'setup-postgres.sh', {
+          ...database,
+          SQL_PASSWORD: cluster.password,
+          TEMPORAL_SQL_TOOL: tools['temporal-sql-tool'],
+        });
       },
     },
     {
       spec: {
         name: 'temporal',
-        ...exitWithParent(tools['temporal-server'], ['--config-file', join(deploy, 'server.yaml'), '--allow-no-auth', 'start']),
+        ...exitWithParent(tools['temporal-server'], [
+          '--config-file',
+          join(deploy, 'server.yaml'),
+          '--allow-no-auth',
+          'start',
+        ]),
         env: {
           ...database,
           POSTGRES_PWD: cluster.password,
@@ -87,14 +110,24 @@ export function postgresEngine(options: PostgresEngineOptions): EnginePart[] {
         ready: () => isServing(cli, address),
         readyTimeoutMs: 90_000,
       },
-      afterStart: () => deployScript(deploy, 'create-namespace.sh', { TEMPORAL_CLI: cli, TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, TEMPORAL_RETENTION: retention }),
+      afterStart: () =>
+        deployScript(deploy, 'create-namespace.sh', {
+          TEMPORAL_CLI: cli,
+          TEMPORAL_ADDRESS: address,
+          TEMPORAL_NAMESPACE: namespace,
+          TEMPORAL_RETENTION: retention,
+        }),
     },
     {
       spec: {
         name: 'temporal-ui',
         ...exitWithParent(tools['temporal-ui'], ['--root', deploy, '--config', 'ui', '--env', 'orders', 'start']),
         // The codec server (started next) decrypts payloads for the UI's pages.
-        env: { TEMPORAL_ADDRESS: address, TEMPORAL_UI_PORT: String(ports.temporalUi), TEMPORAL_CODEC_ENDPOINT: `http://127.0.0.1:${ports.codec}` },
+        env: {
+          TEMPORAL_ADDRESS: address,
+          TEMPORAL_UI_PORT: String(ports.temporalUi),
+          TEMPORAL_CODEC_ENDPOINT: `http://127.0.0.1:${ports.codec}`,
+        },
         ready: httpOk(`http://127.0.0.1:${ports.temporalUi}/`),
       },
     },
@@ -107,6 +140,8 @@ async function deployScript(dir: string, script: string, env: NodeJS.ProcessEnv)
     await run('sh', [join(dir, script)], { env: { ...process.env, ...env }, timeout: 180_000 });
   } catch (err) {
     const { stdout = '', stderr = '' } = err as { stdout?: string; stderr?: string };
-    throw new Error(`deploy/temporal/${script} failed:\n${`${stdout}\n${stderr}`.trim().split('\n').slice(-15).join('\n')}`);
+    throw new Error(
+      `deploy/temporal/${script} failed:\n${`${stdout}\n${stderr}`.trim().split('\n').slice(-15).join('\n')}`,
+    );
   }
 }

@@ -19,10 +19,12 @@ export interface StackShape {
 /** Validates the options parsed with STACK_ARG_OPTIONS; bad input throws, naming the option and what it accepts. */
 export function stackShape(values: { temporal?: string; workers?: string; apis?: string }): StackShape {
   const engine = values.temporal ?? 'dev';
-  if (!ENGINES.includes(engine as Engine)) throw new Error(`--temporal ${engine}: expected one of ${ENGINES.join(', ')}`);
+  if (!ENGINES.includes(engine as Engine))
+    throw new Error(`--temporal ${engine}: expected one of ${ENGINES.join(', ')}`);
   const count = (name: 'workers' | 'apis') => {
     const n = Number(values[name] ?? 1);
-    if (!Number.isInteger(n) || n < 1 || n > 16) throw new Error(`--${name} ${values[name]}: expected a whole number from 1 to 16`);
+    if (!Number.isInteger(n) || n < 1 || n > 16)
+      throw new Error(`--${name} ${values[name]}: expected a whole number from 1 to 16`);
     return n;
   };
   return { engine: engine as Engine, workers: count('workers'), apis: count('apis') };

@@ -18,7 +18,15 @@ export const ENGINES: readonly Engine[] = ['dev', 'postgres'];
 
 export interface StackOptions {
   dataDir: string;
-  ports: { temporal: number; temporalUi: number; codec: number; api: number; payments: number; shipping: number; postgres: number };
+  ports: {
+    temporal: number;
+    temporalUi: number;
+    codec: number;
+    api: number;
+    payments: number;
+    shipping: number;
+    postgres: number;
+  };
   namespace: string;
   /** Namespace retention, e.g. "720h": closed orders are forgotten after it. */
   retention: string;
@@ -55,7 +63,16 @@ export type ServiceName = (typeof SERVICES)[number] | (typeof KAFKA_SERVICES)[nu
 export type PartName = ServiceName | 'postgres' | 'temporal-ui';
 
 export interface Stack {
-  urls: { api: string; apis: string[]; docs: string; temporalUi: string; temporal: string; codec: string; payments: string; shipping: string };
+  urls: {
+    api: string;
+    apis: string[];
+    docs: string;
+    temporalUi: string;
+    temporal: string;
+    codec: string;
+    payments: string;
+    shipping: string;
+  };
   env: NodeJS.ProcessEnv;
   /** The development API key's secret, when the stack made the key file (not with API_KEYS_FILE given). */
   apiKey?: DevApiKey;
@@ -112,7 +129,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     kafka: [kafkaPorts.port, kafkaPorts.controllerPort],
     ingest: [],
   };
-  for (const name of wanted) for (const port of portsOf[name]) await assertPortFree(port, name === 'temporal' ? `the Temporal engine (${engine})` : name);
+  for (const name of wanted)
+    for (const port of portsOf[name])
+      await assertPortFree(port, name === 'temporal' ? `the Temporal engine (${engine})` : name);
 
   mkdirSync(dataDir, { recursive: true });
   const cli = temporalCli(root);
@@ -148,8 +167,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     apiKey = ensureDevApiKey(dataDir);
     env.API_KEYS_FILE = apiKey.keysFile;
   }
-  const node = (name: string, script: string, ready: () => Promise<boolean>, replicaEnv: NodeJS.ProcessEnv = {}): EnginePart => ({
-    spec: { name, command: process.execPath, args: ['--require', join(dist, 'src/stack/exit-with-parent.js'), join(dist, script)], env: { ...env, ...replicaEnv }, ready },
+  const node = (
+    name: string,
+    script: string,
+    ready: () => Promise<boolean>,
+    replicaEnv: NodeJS.ProcessEnv = {},
+  ): EnginePart => ({
+    spec: {
+      name,
+      command: process.execPath,
+      args: ['--require', join(dist, 'src/stack/exit-with-parent.js'), join(dist, script)],
+      env: { ...env, ...replicaEnv },
+      ready,
+    },
   });
   // Replicas after the first are named worker-2, api-2, ... (so are their log files).
   const replicaName = (name: string, i: number) => (i === 0 ? name : `${name}-${i + 1}`);
@@ -165,7 +195,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
               spec: {
                 name: 'temporal',
                 ...exitWithParent(cli, [
-                  ...devServerArgs({ dbFile: join(dataDir, 'temporal.db'), port: ports.temporal, uiPort: ports.temporalUi, codecEndpoint: urls.codec }),
+                  ...devServerArgs({
+                    dbFile: join(dataDir, 'temporal.db'),
+                    port: ports.temporal,
+                    uiPort: ports.temporalUi,
+                    codecEndpoint: urls.codec,
+                  }),
                   '--namespace',
                   namespace,
                 ]),
@@ -175,13 +210,32 @@ export async function startStack(options: StackOptions): Promise<Stack> {
             },
           ],
     codec: () => [node('codec', 'src/codec-server/main.js', httpOk(`${urls.codec}/health`))],
-    sandbox: () => [node('sandbox', 'src/sandbox/main.js', async () => (await httpOk(`${urls.payments}/health`)()) && httpOk(`${urls.shipping}/health`)())],
+    sandbox: () => [
+      node(
+        'sandbox',
+        'src/sandbox/main.js',
+        async () => (await httpOk(`${urls.payments}/health`)()) && httpOk(`${urls.shipping}/health`)(),
+      ),
+    ],
     worker: () =>
-      Array.from({ length: workers }, (_, i) => node(replicaName('worker', i), 'src/worker/main.js', async () => true, { WORKER_METRICS_PORT: String(metricsPort && metricsPort + i) })),
-    api: () => apiPorts.map((port, i) => node(replicaName('api', i), 'src/api/main.js', httpOk(`http://${host}:${port}/ready`), { PORT: String(port) })),
+      Array.from({ length: workers }, (_, i) =>
+        node(replicaName('worker', i), 'src/worker/main.js', async () => true, {
+          WORKER_METRICS_PORT: String(metricsPort && metricsPort + i),
+        }),
+      ),
+    api: () =>
+      apiPorts.map((port, i) =>
+        node(replicaName('api', i), 'src/api/main.js', httpOk(`http://${host}:${port}/ready`), { PORT: String(port) }),
+      ),
     kafka: () => [kafkaBroker({ root, dataDir, ...kafkaPorts })],
     // Through the first API replica with the stack's key, as any HTTP client would submit.
-    ingest: () => [node('ingest', 'src/ingest/main.js', async () => true, { KAFKA_BROKERS: `${host}:${kafkaPorts.port}`, INGEST_API_URL: urls.api, INGEST_API_KEY: env.INGEST_API_KEY ?? apiKey?.secret })],
+    ingest: () => [
+      node('ingest', 'src/ingest/main.js', async () => true, {
+        KAFKA_BROKERS: `${host}:${kafkaPorts.port}`,
+        INGEST_API_URL: urls.api,
+        INGEST_API_KEY: env.INGEST_API_KEY ?? apiKey?.secret,
+      }),
+    ],
   };
 
   const children = new Map<PartName, Child[]>();
@@ -236,11 +290,23 @@ export type ScratchOptions = Pick<StackOptions, 'engine' | 'workers' | 'apis'>;
  * A whole stack of its own for a tool (benchmark, chaos run, history export): free ports and
  * a scratch data folder (logs in its `logs/`), all removed by `dispose`.
  */
-export async function startScratchStack(name: string, env: NodeJS.ProcessEnv = {}, scratch: ScratchOptions = {}): Promise<{ stack: Stack; dispose: () => Promise<void> }> {
+export async function startScratchStack(
+  name: string,
+  env: NodeJS.ProcessEnv = {},
+  scratch: ScratchOptions = {},
+): Promise<{ stack: Stack; dispose: () => Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), `orders-${name}-`));
   // The tools measure and break the service, not the per-key rate limit.
   const toolEnv = { API_RATE_LIMIT: '1000000', ...env };
-  const stack = await startStack({ dataDir, ports: await freeStackPorts(scratch.apis), namespace: 'default', retention: '24h', logDir: join(dataDir, 'logs'), env: toolEnv, ...scratch }).catch((err) => {
+  const stack = await startStack({
+    dataDir,
+    ports: await freeStackPorts(scratch.apis),
+    namespace: 'default',
+    retention: '24h',
+    logDir: join(dataDir, 'logs'),
+    env: toolEnv,
+    ...scratch,
+  }).catch((err) => {
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
   });

@@ -23,21 +23,31 @@ export interface DevServerOptions {
 
 export function devServerArgs({ dbFile, port, uiPort, codecEndpoint }: DevServerOptions): string[] {
   return [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(port),
-    '--ui-port', String(uiPort),
-    '--db-filename', dbFile,
-    '--ui-codec-endpoint', codecEndpoint,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--ui-port',
+    String(uiPort),
+    '--db-filename',
+    dbFile,
+    '--ui-codec-endpoint',
+    codecEndpoint,
+    '--log-level',
+    'warn',
     // WAL with synchronous=NORMAL: durable across a crash of the process (not of the machine),
     // and about twice the throughput of SQLite's default rollback journal (docs/benchmarks.md).
-    '--sqlite-pragma', 'journal_mode=wal',
-    '--sqlite-pragma', 'synchronous=normal',
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--sqlite-pragma',
+    'synchronous=normal',
     // A deleted workflow (`temporal workflow delete`, what retention does) is gone once the
     // transfer queue's ack level is saved: every 30 s by default, every second here, so the
     // tests and the chaos run that forget orders need not wait half a minute each time.
-    '--dynamic-config-value', 'history.transferProcessorUpdateAckInterval="1s"',
+    '--dynamic-config-value',
+    'history.transferProcessorUpdateAckInterval="1s"',
   ];
 }
 
@@ -46,15 +56,47 @@ export async function isServing(cli: string, address: string): Promise<boolean> 
   return stdout.includes('SERVING');
 }
 
-const CLI_TYPES = { KEYWORD: 'Keyword', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', TEXT: 'Text', KEYWORD_LIST: 'KeywordList' };
+const CLI_TYPES = {
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  TEXT: 'Text',
+  KEYWORD_LIST: 'KeywordList',
+};
 
 /**
  * Registers the project's search attributes (a no-op for those already there, so it also
  * upgrades an existing database) and sets the namespace's retention: how long closed
  * orders, and with them workflow-level dedup and their status, are kept.
  */
-export async function prepareNamespace(cli: string, address: string, namespace: string, retention: string): Promise<void> {
+export async function prepareNamespace(
+  cli: string,
+  address: string,
+  namespace: string,
+  retention: string,
+): Promise<void> {
   const attributes = ORDER_SEARCH_ATTRIBUTES.flatMap((key) => ['--name', key.name, '--type', CLI_TYPES[key.type]]);
-  await run(cli, ['operator', 'search-attribute', 'create', '--address', address, '--namespace', namespace, ...attributes]);
-  await run(cli, ['operator', 'namespace', 'update', '--address', address, '--namespace', namespace, '--retention', retention]);
+  await run(cli, [
+    'operator',
+    'search-attribute',
+    'create',
+    '--address',
+    address,
+    '--namespace',
+    namespace,
+    ...attributes,
+  ]);
+  await run(cli, [
+    'operator',
+    'namespace',
+    'update',
+    '--address',
+    address,
+    '--namespace',
+    namespace,
+    '--retention',
+    retention,
+  ]);
 }

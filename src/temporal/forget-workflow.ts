@@ -7,7 +7,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
  * the history export, which need orders that Temporal has forgotten and the ledgers have not.
  */
 export async function forgetWorkflow(client: Client, workflowId: string): Promise<void> {
-  await client.workflowService.deleteWorkflowExecution({ namespace: client.options.namespace, workflowExecution: { workflowId } });
+  await client.workflowService.deleteWorkflowExecution({
+    namespace: client.options.namespace,
+    workflowExecution: { workflowId },
+  });
   for (let i = 0; i < 300; i++) {
     const gone = await client.workflow
       .getHandle(workflowId)

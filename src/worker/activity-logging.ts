@@ -2,7 +2,12 @@
 // shipping effect leaves one line with its workflowId/orderId, activity type and attempt.
 // (The SDK itself logs starts and completions at DEBUG only, and failed attempts at WARN.)
 import type { Context } from '@temporalio/activity';
-import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
+import type {
+  ActivityExecuteInput,
+  ActivityInboundCallsInterceptor,
+  ActivityInterceptorsFactory,
+  Next,
+} from '@temporalio/worker';
 
 export class ActivityCompletionLogInterceptor implements ActivityInboundCallsInterceptor {
   constructor(private readonly ctx: Context) {}

@@ -18,14 +18,23 @@ writeFileSync(
   JSON.stringify([
     { id: 'admin', secretSha256: sha256Hex(keys.admin), scopes: ['orders:write', 'orders:read', 'orders:cancel'] },
     { id: 'reader', secretSha256: sha256Hex(keys.reader), scopes: ['orders:read'] },
-    { id: 'alice', secretSha256: sha256Hex(keys.alice), scopes: ['orders:write', 'orders:read', 'orders:cancel'], customerId: 'cust-alice' },
+    {
+      id: 'alice',
+      secretSha256: sha256Hex(keys.alice),
+      scopes: ['orders:write', 'orders:read', 'orders:cancel'],
+      customerId: 'cust-alice',
+    },
     // Its own small limit: the 429 test spends it without touching the others'.
     { id: 'other', secretSha256: sha256Hex(keys.other), scopes: ['orders:read'] },
   ]),
   { mode: 0o600 },
 );
 const RATE_LIMIT = 40;
-const isolated = useIsolatedStack('api-keys', { API_KEYS_FILE: keyFile, API_RATE_LIMIT: String(RATE_LIMIT), API_RATE_LIMIT_WINDOW_S: '60' });
+const isolated = useIsolatedStack('api-keys', {
+  API_KEYS_FILE: keyFile,
+  API_RATE_LIMIT: String(RATE_LIMIT),
+  API_RATE_LIMIT_WINDOW_S: '60',
+});
 const as = (key: string) => ordersClient(isolated.stack.urls, key);
 
 describe('API keys', () => {
@@ -75,7 +84,9 @@ describe('API keys', () => {
     expect((await admin.api(`/orders/${theirs.orderId}`)).body.status).toBe('COMPLETED'); // not cancelled
 
     await expect
-      .poll(async () => (await alice.api('/orders')).body.data.map((o: { orderId: string }) => o.orderId), { timeout: 10_000 })
+      .poll(async () => (await alice.api('/orders')).body.data.map((o: { orderId: string }) => o.orderId), {
+        timeout: 10_000,
+      })
       .toContain(hers.orderId);
     const listed = (await alice.api('/orders')).body.data as { customerId: string }[];
     expect(new Set(listed.map((o) => o.customerId))).toEqual(new Set(['cust-alice']));

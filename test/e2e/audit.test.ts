@@ -16,7 +16,11 @@ const targets = () => ({
   encryptionKeys: isolated.stack.env.ENCRYPTION_KEYS!,
 });
 const sneak = (base: string, path: string, key: string, body: unknown) =>
-  fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify(body) });
+  fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify(body),
+  });
 
 describe('exactly-once audit', () => {
   it('passes clean runs and reports double charges, shipments of declined orders and lost orders', async () => {
@@ -29,12 +33,32 @@ describe('exactly-once audit', () => {
     const ids = [completed.orderId, declined.orderId];
 
     const clean = await audit(targets(), ids);
-    expect(clean).toMatchObject({ ordersLost: 0, doubleCharges: 0, doubleShipments: 0, shipmentsForUnshippedOrders: 0, chargesWithoutPaidOrder: 0 });
+    expect(clean).toMatchObject({
+      ordersLost: 0,
+      doubleCharges: 0,
+      doubleShipments: 0,
+      shipmentsForUnshippedOrders: 0,
+      chargesWithoutPaidOrder: 0,
+    });
 
-    await sneak(isolated.stack.urls.payments, '/v1/charges', 'rogue-1', { orderId: completed.orderId, amountCents: 3490, currency: 'EUR', paymentToken: 'tok_visa' });
-    await sneak(isolated.stack.urls.shipping, '/v1/shipments', 'rogue-2', { orderId: declined.orderId, address: completed.shippingAddress, items: completed.items });
+    await sneak(isolated.stack.urls.payments, '/v1/charges', 'rogue-1', {
+      orderId: completed.orderId,
+      amountCents: 3490,
+      currency: 'EUR',
+      paymentToken: 'tok_visa',
+    });
+    await sneak(isolated.stack.urls.shipping, '/v1/shipments', 'rogue-2', {
+      orderId: declined.orderId,
+      address: completed.shippingAddress,
+      items: completed.items,
+    });
     const broken = await audit(targets(), [...ids, 'never-started']);
-    expect(broken).toMatchObject({ doubleCharges: 1, shipmentsForUnshippedOrders: 1, ordersLost: 1, refundsOfShippedOrders: 0 });
+    expect(broken).toMatchObject({
+      doubleCharges: 1,
+      shipmentsForUnshippedOrders: 1,
+      ordersLost: 1,
+      refundsOfShippedOrders: 0,
+    });
 
     // A refund behind the service's back of an order that shipped.
     const [charge] = (await isolated.client.ledger(completed.orderId)).charges;

@@ -11,10 +11,19 @@ describe('benchmark, tiny size', () => {
   it('reports throughput, ceiling, latencies, CPU and memory in its last JSON line', async () => {
     const root = projectRoot(__dirname);
     const args = ['--orders', '6', '--concurrency', '3', '--duplicates', '2', '--deadline-s', '120'];
-    const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'dist', 'bench', 'bench.js'), ...args], { timeout: 180_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'dist', 'bench', 'bench.js'), ...args], {
+      timeout: 180_000,
+    });
     const figures = JSON.parse(stdout.trim().split('\n').at(-1) ?? '');
     expect(figures).toMatchObject({ orders: 6, concurrency: 3, duplicatesPerOrder: 2 });
-    for (const key of ['serviceOrdersPerSec', 'ceilingWorkflowsPerSec', 'ratio', 'cpuMsPerOrder', 'cpuMsPerDuplicate', 'duplicateToNewCost']) {
+    for (const key of [
+      'serviceOrdersPerSec',
+      'ceilingWorkflowsPerSec',
+      'ratio',
+      'cpuMsPerOrder',
+      'cpuMsPerDuplicate',
+      'duplicateToNewCost',
+    ]) {
       expect(figures[key], key).toBeGreaterThan(0);
     }
     expect(figures.ceilingBeforeAfterWorkflowsPerSec).toEqual([expect.any(Number), expect.any(Number)]);

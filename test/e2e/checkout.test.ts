@@ -7,7 +7,8 @@ import { runCount } from '../support/temporal';
 // trip (Update-with-Start), with the same dedup semantics as a plain POST.
 
 const { api, ledger, submit, waitForOrder } = ordersClient();
-const waited = (order: unknown, prefer = 'wait=20') => api('/orders', { method: 'POST', body: order, headers: { prefer } });
+const waited = (order: unknown, prefer = 'wait=20') =>
+  api('/orders', { method: 'POST', body: order, headers: { prefer } });
 
 describe('POST /orders with Prefer: wait', () => {
   it('a new order with a good card: 202 once PAID, with Preference-Applied', async () => {
@@ -53,7 +54,11 @@ describe('POST /orders with Prefer: wait', () => {
 
   it('a malformed Prefer is ignored (a plain 202), a wait above 30 s is capped', async () => {
     const ignored = await waited(newOrder(), 'wait=soon');
-    expect([ignored.status, ignored.headers.get('preference-applied'), ignored.body.status]).toEqual([202, null, 'PENDING']);
+    expect([ignored.status, ignored.headers.get('preference-applied'), ignored.body.status]).toEqual([
+      202,
+      null,
+      'PENDING',
+    ]);
     const capped = await waited(newOrder(), 'respond-async, wait=120');
     expect([capped.status, capped.headers.get('preference-applied')]).toEqual([202, 'wait=30']);
   });

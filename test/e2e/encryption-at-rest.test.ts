@@ -24,9 +24,20 @@ function secretOrder(postalCode: string) {
   const tag = unique();
   const order = newOrder({
     paymentToken: `tok_secret_${tag}`,
-    shippingAddress: { name: `Ada ${tag}`, line1: `${tag} Cipher Road`, city: `Cryptville ${tag}`, postalCode, country: 'DE' },
+    shippingAddress: {
+      name: `Ada ${tag}`,
+      line1: `${tag} Cipher Road`,
+      city: `Cryptville ${tag}`,
+      postalCode,
+      country: 'DE',
+    },
   });
-  const secrets = [order.paymentToken, order.shippingAddress.name, order.shippingAddress.line1, order.shippingAddress.city];
+  const secrets = [
+    order.paymentToken,
+    order.shippingAddress.name,
+    order.shippingAddress.line1,
+    order.shippingAddress.city,
+  ];
   return { order, secrets };
 }
 
@@ -38,15 +49,24 @@ beforeAll(async () => {
 });
 
 /** The run's history and description as stored, serialized to protobuf bytes. */
-async function storedBytes(workflowId: string): Promise<{ bytes: Buffer; events: temporal.api.history.v1.IHistoryEvent[] }> {
+async function storedBytes(
+  workflowId: string,
+): Promise<{ bytes: Buffer; events: temporal.api.history.v1.IHistoryEvent[] }> {
   const events: temporal.api.history.v1.IHistoryEvent[] = [];
   let nextPageToken: Uint8Array | undefined;
   do {
-    const page = await raw.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId }, nextPageToken });
+    const page = await raw.workflowService.getWorkflowExecutionHistory({
+      namespace: 'default',
+      execution: { workflowId },
+      nextPageToken,
+    });
     events.push(...(page.history?.events ?? []));
     nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
   } while (nextPageToken);
-  const description = await raw.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId } });
+  const description = await raw.workflowService.describeWorkflowExecution({
+    namespace: 'default',
+    execution: { workflowId },
+  });
   const bytes = Buffer.concat([
     temporal.api.history.v1.History.encode({ events }).finish(),
     temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse.encode(description).finish(),
@@ -60,10 +80,14 @@ function plaintextPayloads(node: unknown, path = ''): string[] {
   if (Array.isArray(node)) return node.flatMap((child, i) => plaintextPayloads(child, `${path}[${i}]`));
   const record = node as Record<string, unknown>;
   if (record.metadata && 'data' in record) {
-    const encoding = Buffer.from((record.metadata as Record<string, Uint8Array>)[METADATA_ENCODING_KEY] ?? []).toString();
+    const encoding = Buffer.from(
+      (record.metadata as Record<string, Uint8Array>)[METADATA_ENCODING_KEY] ?? [],
+    ).toString();
     return encoding === ENCRYPTED_ENCODING ? [] : [path];
   }
-  return Object.entries(record).flatMap(([key, child]) => (PLAIN_HISTORY_FIELDS.has(key) ? [] : plaintextPayloads(child, `${path}.${key}`)));
+  return Object.entries(record).flatMap(([key, child]) =>
+    PLAIN_HISTORY_FIELDS.has(key) ? [] : plaintextPayloads(child, `${path}.${key}`),
+  );
 }
 
 describe('no card data or address in plaintext in Temporal', () => {
@@ -79,7 +103,10 @@ describe('no card data or address in plaintext in Temporal', () => {
     // The same history through the codec holds them: the search above could have failed.
     const codec = new AesGcmCodec(parseEncryptionKeys(isolated.stack.env.ENCRYPTION_KEYS!));
     const [input] = await codec.decode([events[0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!]);
-    expect(defaultPayloadConverter.fromPayload(input!)).toMatchObject({ paymentToken: order.paymentToken, shippingAddress: order.shippingAddress });
+    expect(defaultPayloadConverter.fromPayload(input!)).toMatchObject({
+      paymentToken: order.paymentToken,
+      shippingAddress: order.shippingAddress,
+    });
   });
 
   it("an order the carrier refuses: the provider's failure message is encrypted too", async () => {
@@ -87,7 +114,8 @@ describe('no card data or address in plaintext in Temporal', () => {
     await isolated.client.submit(order);
     expect((await isolated.client.waitForOrder(order.orderId)).status).toBe('FAILED');
     const { bytes, events } = await storedBytes(workflowIdFor(order.orderId));
-    for (const secret of [...secrets, 'cannot deliver', 'postal code 00000']) expect(bytes.includes(secret), secret).toBe(false);
+    for (const secret of [...secrets, 'cannot deliver', 'postal code 00000'])
+      expect(bytes.includes(secret), secret).toBe(false);
     expect(events.some((e) => e.activityTaskFailedEventAttributes?.failure?.encodedAttributes)).toBe(true);
     expect(plaintextPayloads(events)).toEqual([]);
   });
@@ -98,7 +126,10 @@ describe('no card data or address in plaintext in Temporal', () => {
     try {
       await isolated.client.submit(order);
       const reason = `reason-${unique()}`;
-      const cancelled = await isolated.client.api(`/orders/${order.orderId}/cancel`, { method: 'POST', body: { reason } });
+      const cancelled = await isolated.client.api(`/orders/${order.orderId}/cancel`, {
+        method: 'POST',
+        body: { reason },
+      });
       expect(cancelled.body.status).toBe('CANCELLED');
       const { bytes, events } = await storedBytes(workflowIdFor(order.orderId));
       expect(events.some((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toBe(true);
@@ -115,7 +146,9 @@ describe('request logs', () => {
     const { order, secrets } = secretOrder('10115');
     await isolated.client.submit(order);
     await isolated.client.waitForOrder(order.orderId);
-    await isolated.client.api(`/orders/${order.orderId}`, { headers: { authorization: `Bearer ${isolated.stack.apiKey!.secret}` } });
+    await isolated.client.api(`/orders/${order.orderId}`, {
+      headers: { authorization: `Bearer ${isolated.stack.apiKey!.secret}` },
+    });
     const logs = join(__dirname, '..', 'artifacts', 'logs', 'encryption');
     const api = readFileSync(join(logs, 'api.log'), 'utf8');
     expect(api).toContain(order.orderId); // the request lines are there

@@ -19,7 +19,9 @@ describe('failure paths without faults', () => {
   });
 
   it('a shipment the carrier rejects refunds the charge exactly once and ends FAILED with the business reason', async () => {
-    const order = newOrder({ shippingAddress: { name: 'N', line1: 'L', city: 'Nowhere', postalCode: '00000', country: 'DE' } });
+    const order = newOrder({
+      shippingAddress: { name: 'N', line1: 'L', city: 'Nowhere', postalCode: '00000', country: 'DE' },
+    });
     await submit(order);
     const done = await waitForOrder(order.orderId);
     expect(done.status).toBe('FAILED');
@@ -27,7 +29,13 @@ describe('failure paths without faults', () => {
     expect(done.failureReason).toBe('the carrier refused the shipment; payment refunded');
     const { charges, refunds, shipments } = await ledger(order.orderId);
     expect(charges).toHaveLength(1);
-    expect(refunds).toEqual([expect.objectContaining({ chargeId: charges[0].id, amountCents: charges[0].amountCents, idempotencyKey: `order:${order.orderId}:refund` })]);
+    expect(refunds).toEqual([
+      expect.objectContaining({
+        chargeId: charges[0].id,
+        amountCents: charges[0].amountCents,
+        idempotencyKey: `order:${order.orderId}:refund`,
+      }),
+    ]);
     expect(shipments).toHaveLength(0);
     expect(done.payment).toEqual({ chargeId: charges[0].id, refundId: refunds[0].id });
   });
@@ -57,7 +65,11 @@ describe('failure paths without faults', () => {
     // Started on a task queue no worker polls, so it is still running when terminated.
     const order = newOrder();
     const client = await temporal();
-    const handle = await client.workflow.start(ORDER_WORKFLOW_TYPE, { taskQueue: 'nobody-polls', workflowId: workflowIdFor(order.orderId), args: [order] });
+    const handle = await client.workflow.start(ORDER_WORKFLOW_TYPE, {
+      taskQueue: 'nobody-polls',
+      workflowId: workflowIdFor(order.orderId),
+      args: [order],
+    });
     await handle.terminate('operator test');
     const { status, body } = await api(`/orders/${order.orderId}`);
     expect(status).toBe(200);

@@ -51,7 +51,9 @@ describe('exactly once under faults', () => {
 
   it('a refund under faults after commit is made exactly once', async () => {
     await setFaults(isolated.stack.urls.payments, { afterCommit: 0.5, dropResponse: 0.3 });
-    const order = newOrder({ shippingAddress: { name: 'N', line1: 'L', city: 'C', postalCode: '00000', country: 'DE' } });
+    const order = newOrder({
+      shippingAddress: { name: 'N', line1: 'L', city: 'C', postalCode: '00000', country: 'DE' },
+    });
     await isolated.client.submit(order);
     expect((await isolated.client.waitForOrder(order.orderId, undefined, 90_000)).status).toBe('FAILED');
     const { charges, refunds } = await isolated.client.ledger(order.orderId);
@@ -76,7 +78,9 @@ describe('cancellation', () => {
     expect(again.body).toEqual(cancelled.body);
     const { charges, refunds, shipments } = await isolated.client.ledger(order.orderId);
     expect(charges).toHaveLength(1);
-    expect(refunds).toEqual([expect.objectContaining({ chargeId: charges[0].id, amountCents: charges[0].amountCents })]);
+    expect(refunds).toEqual([
+      expect.objectContaining({ chargeId: charges[0].id, amountCents: charges[0].amountCents }),
+    ]);
     expect(shipments).toHaveLength(0);
   });
 

@@ -27,7 +27,8 @@ const ENDINGS: Record<string, { order: () => Order; drive?: (client: Client, ord
   PAYMENT_DECLINED: { order: () => newOrder({ paymentToken: 'tok_declined' }) },
   REJECTED: { order: () => newOrder({ items: [{ sku: 'gold', quantity: 10, unitPriceCents: 60_000 }] }) },
   'FAILED after a refused shipment': {
-    order: () => newOrder({ shippingAddress: { name: 'N', line1: 'L', city: 'Nowhere', postalCode: '00000', country: 'DE' } }),
+    order: () =>
+      newOrder({ shippingAddress: { name: 'N', line1: 'L', city: 'Nowhere', postalCode: '00000', country: 'DE' } }),
   },
 };
 
@@ -36,7 +37,10 @@ const VARIANTS: Record<string, (order: Order) => Order> = {
   'another address': (order) => ({ ...order, shippingAddress: { ...order.shippingAddress, line1: '2 Other Street' } }),
   // Still above the risk limit for the rejected order: an order that left no effect at all
   // is indistinguishable from a new one (see docs/reconciliation.md).
-  'another amount': (order) => ({ ...order, items: order.items.map((item, i) => (i === 0 ? { ...item, quantity: item.quantity + 1 } : item)) }),
+  'another amount': (order) => ({
+    ...order,
+    items: order.items.map((item, i) => (i === 0 ? { ...item, quantity: item.quantity + 1 } : item)),
+  }),
 };
 
 /** The status and reason the resubmission ends with, per ending and variant. */
@@ -78,27 +82,34 @@ for (const keys of ['kept', 'expiring'] as const) {
     });
 
     for (const [ending, { order: make, drive }] of Object.entries(ENDINGS)) {
-      it.concurrent(`${ending}: no new effect and no compensation of a standing one`, async () => {
-        const { client } = isolated;
-        const order = make();
-        expect((await client.submit(order)).status).toBe(202);
-        await drive?.(client, order);
-        const first = await client.waitForOrder(order.orderId);
-        expect(first.status).toBe(ending.split(' ')[0]);
-        const books = await client.ledger(order.orderId);
+      it.concurrent(
+        `${ending}: no new effect and no compensation of a standing one`,
+        async () => {
+          const { client } = isolated;
+          const order = make();
+          expect((await client.submit(order)).status).toBe(202);
+          await drive?.(client, order);
+          const first = await client.waitForOrder(order.orderId);
+          expect(first.status).toBe(ending.split(' ')[0]);
+          const books = await client.ledger(order.orderId);
 
-        for (const [variant, change] of Object.entries(VARIANTS)) {
-          await forgetWorkflow(workflowIdFor(order.orderId));
-          if (keys === 'expiring') await new Promise((r) => setTimeout(r, 1_100));
-          const again = await client.submit(change(order));
-          expect(again.status, variant).toBe(202); // Temporal forgot it: a new run
-          const done = await client.waitForOrder(order.orderId);
-          const expected = keys === 'expiring' && ending === 'PAYMENT_DECLINED' ? EXPECTED[ending]['the same body'] : EXPECTED[ending][variant];
-          expect([variant, done.status], done.failureReason).toEqual([variant, expected[0]]);
-          expect(done.failureReason ?? '', variant).toMatch(expected[1]);
-          expect(await client.ledger(order.orderId), variant).toEqual(books);
-        }
-      }, 120_000);
+          for (const [variant, change] of Object.entries(VARIANTS)) {
+            await forgetWorkflow(workflowIdFor(order.orderId));
+            if (keys === 'expiring') await new Promise((r) => setTimeout(r, 1_100));
+            const again = await client.submit(change(order));
+            expect(again.status, variant).toBe(202); // Temporal forgot it: a new run
+            const done = await client.waitForOrder(order.orderId);
+            const expected =
+              keys === 'expiring' && ending === 'PAYMENT_DECLINED'
+                ? EXPECTED[ending]['the same body']
+                : EXPECTED[ending][variant];
+            expect([variant, done.status], done.failureReason).toEqual([variant, expected[0]]);
+            expect(done.failureReason ?? '', variant).toMatch(expected[1]);
+            expect(await client.ledger(order.orderId), variant).toEqual(books);
+          }
+        },
+        120_000,
+      );
     }
   });
 }

@@ -34,12 +34,16 @@ function apiProxy(api: () => string) {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       const body = Buffer.concat(chunks);
-      const orderId: string | undefined = req.method === 'POST' && req.url === '/orders' ? JSON.parse(body.toString()).orderId : undefined;
+      const orderId: string | undefined =
+        req.method === 'POST' && req.url === '/orders' ? JSON.parse(body.toString()).orderId : undefined;
       if (orderId) posts.set(orderId, (posts.get(orderId) ?? 0) + 1);
       try {
         const upstream = await fetch(`${api()}${req.url}`, {
           method: req.method,
-          headers: { authorization: req.headers.authorization ?? '', 'content-type': req.headers['content-type'] ?? 'application/json' },
+          headers: {
+            authorization: req.headers.authorization ?? '',
+            'content-type': req.headers['content-type'] ?? 'application/json',
+          },
           body: req.method === 'POST' ? body : undefined,
         });
         const text = await upstream.text();
@@ -49,7 +53,9 @@ function apiProxy(api: () => string) {
           held(orderId); // the API has acted; the ingest never hears of it
           return;
         }
-        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' }).end(text);
+        res
+          .writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' })
+          .end(text);
       } catch {
         res.socket?.destroy(); // the API is down: a network error, as without the proxy
       }
@@ -88,7 +94,11 @@ describe.skipIf(!canRun)('orders from Kafka', () => {
         name: 'ingest',
         command: process.execPath,
         args: ['--require', join(root, 'dist/src/stack/exit-with-parent.js'), join(root, 'dist/src/ingest/main.js')],
-        env: { KAFKA_BROKERS: brokers.join(','), INGEST_API_URL: `http://127.0.0.1:${proxyPort}`, INGEST_API_KEY: isolated.stack.apiKey!.secret },
+        env: {
+          KAFKA_BROKERS: brokers.join(','),
+          INGEST_API_URL: `http://127.0.0.1:${proxyPort}`,
+          INGEST_API_KEY: isolated.stack.apiKey!.secret,
+        },
         ready: async () => true,
       },
       logDir,
@@ -103,7 +113,11 @@ describe.skipIf(!canRun)('orders from Kafka', () => {
     await dlqConsumer.subscribe({ topic: KAFKA_TOPICS.dlq, fromBeginning: true });
     await dlqConsumer.run({
       eachMessage: async ({ message }) => {
-        dlq.push({ key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers: message.headers ?? {} });
+        dlq.push({
+          key: message.key?.toString() ?? '',
+          value: message.value?.toString() ?? '',
+          headers: message.headers ?? {},
+        });
       },
     });
   }, 120_000);
@@ -140,14 +154,23 @@ describe.skipIf(!canRun)('orders from Kafka', () => {
   it('a conflicting body and invalid messages go to orders.dlq with the reason; the next order still runs', async () => {
     const first = newOrder();
     const next = newOrder();
-    await produce([asMessage(first), asMessage({ ...first, paymentToken: 'tok_other' }), { key: 'not-json', value: '{oops' }, { key: 'bad-currency', value: JSON.stringify({ ...newOrder(), currency: 'euro' }) }, asMessage(next)]);
+    await produce([
+      asMessage(first),
+      asMessage({ ...first, paymentToken: 'tok_other' }),
+      { key: 'not-json', value: '{oops' },
+      { key: 'bad-currency', value: JSON.stringify({ ...newOrder(), currency: 'euro' }) },
+      asMessage(next),
+    ]);
     await expectOneEffect(next.orderId);
     await expectOneEffect(first.orderId);
     await expect.poll(() => dlq.length, { timeout: 10_000 }).toBe(3);
     // Keyed like the original, so spread over the DLQ's partitions: looked up by key.
     const reason = (key: string) => String(dlq.find((m) => m.key === key)?.headers['dlq-reason']);
     expect(reason(first.orderId)).toMatch(/^conflict: order .* was already submitted with a different body/);
-    expect(dlq.find((m) => m.key === first.orderId)).toMatchObject({ value: JSON.stringify({ ...first, paymentToken: 'tok_other' }), headers: { 'dlq-status': Buffer.from('409') } });
+    expect(dlq.find((m) => m.key === first.orderId)).toMatchObject({
+      value: JSON.stringify({ ...first, paymentToken: 'tok_other' }),
+      headers: { 'dlq-status': Buffer.from('409') },
+    });
     expect(reason('not-json')).toBe('invalid: value is not JSON');
     expect(reason('bad-currency')).toMatch(/^invalid: currency: currency must be an ISO 4217 code/);
   }, 60_000);

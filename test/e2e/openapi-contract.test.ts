@@ -7,7 +7,11 @@ import { newOrder, ordersClient } from '../support/orders';
 // route. Edge cases on both sides of each constraint, checked against the served spec.
 
 const { api } = ordersClient();
-type Operation = { parameters?: { name: string; in: string; required?: boolean; schema: object }[]; requestBody?: { content: Record<string, { schema: object }> }; responses: Record<string, unknown> };
+type Operation = {
+  parameters?: { name: string; in: string; required?: boolean; schema: object }[];
+  requestBody?: { content: Record<string, { schema: object }> };
+  responses: Record<string, unknown>;
+};
 let spec: { paths: Record<string, Record<string, Operation>> };
 const ajv = new Ajv({ strict: false, allErrors: true });
 const queryAjv = new Ajv({ strict: false, coerceTypes: true });
@@ -19,7 +23,8 @@ beforeAll(async () => {
 });
 
 const operation = (path: string, method: string) => spec.paths[path]![method]!;
-const bodyValid = (op: Operation, body: unknown) => ajv.validate(op.requestBody!.content['application/json']!.schema, body);
+const bodyValid = (op: Operation, body: unknown) =>
+  ajv.validate(op.requestBody!.content['application/json']!.schema, body);
 const queryValid = (op: Operation, query: Record<string, string>) => {
   const parameters = (op.parameters ?? []).filter((p) => p.in === 'query');
   const schema = {
@@ -33,8 +38,13 @@ const queryValid = (op: Operation, query: Record<string, string>) => {
 
 /** Asserts the API agrees with the spec on this request, and that the answer's status is documented. */
 function expectAgreement(op: Operation, specValid: boolean, response: { status: number; body: unknown }, what: string) {
-  expect(response.status === 400, `${what}: spec says ${specValid ? 'valid' : 'invalid'}, API answered ${response.status} ${JSON.stringify(response.body)}`).toBe(!specValid);
-  expect(Object.keys(op.responses), `${what}: status ${response.status} not in the spec`).toContain(String(response.status));
+  expect(
+    response.status === 400,
+    `${what}: spec says ${specValid ? 'valid' : 'invalid'}, API answered ${response.status} ${JSON.stringify(response.body)}`,
+  ).toBe(!specValid);
+  expect(Object.keys(op.responses), `${what}: status ${response.status} not in the spec`).toContain(
+    String(response.status),
+  );
 }
 
 const long = (n: number) => 'x'.repeat(n);
@@ -44,7 +54,10 @@ const bodyCases: [string, (o: ReturnType<typeof newOrder>) => unknown][] = [
   ['a blank name', (o) => ({ ...o, shippingAddress: { ...o.shippingAddress, name: '   ' } })],
   ['a name of 200 characters', (o) => ({ ...o, shippingAddress: { ...o.shippingAddress, name: long(200) } })],
   ['a name of 201 characters', (o) => ({ ...o, shippingAddress: { ...o.shippingAddress, name: long(201) } })],
-  ['199 characters and two spaces', (o) => ({ ...o, shippingAddress: { ...o.shippingAddress, name: ` ${long(199)} ` } })],
+  [
+    '199 characters and two spaces',
+    (o) => ({ ...o, shippingAddress: { ...o.shippingAddress, name: ` ${long(199)} ` } }),
+  ],
   ['an optional line2', (o) => ({ ...o, shippingAddress: { ...o.shippingAddress, line2: 'Floor 2' } })],
   ['an orderId of 64 characters', (o) => ({ ...o, orderId: `${o.orderId}-${long(64)}`.slice(0, 64) })],
   ['an orderId of 65 characters', (o) => ({ ...o, orderId: `${o.orderId}-${long(65)}`.slice(0, 65) })],
@@ -65,10 +78,16 @@ const bodyCases: [string, (o: ReturnType<typeof newOrder>) => unknown][] = [
 describe('OpenAPI contract', () => {
   it('documents every status each route can answer, and bearer auth', () => {
     const common = ['400', '401', '403', '429', '503'];
-    expect(Object.keys(operation('/orders', 'post').responses)).toEqual(expect.arrayContaining(['200', '202', ...common, '409', '413', '415']));
+    expect(Object.keys(operation('/orders', 'post').responses)).toEqual(
+      expect.arrayContaining(['200', '202', ...common, '409', '413', '415']),
+    );
     expect(Object.keys(operation('/orders', 'get').responses)).toEqual(expect.arrayContaining(['200', ...common]));
-    expect(Object.keys(operation('/orders/{orderId}', 'get').responses)).toEqual(expect.arrayContaining(['200', ...common, '404']));
-    expect(Object.keys(operation('/orders/{orderId}/cancel', 'post').responses)).toEqual(expect.arrayContaining(['200', ...common, '404', '409']));
+    expect(Object.keys(operation('/orders/{orderId}', 'get').responses)).toEqual(
+      expect.arrayContaining(['200', ...common, '404']),
+    );
+    expect(Object.keys(operation('/orders/{orderId}/cancel', 'post').responses)).toEqual(
+      expect.arrayContaining(['200', ...common, '404', '409']),
+    );
     expect(JSON.stringify(spec)).toContain('"bearer"');
   });
 
@@ -102,15 +121,28 @@ describe('OpenAPI contract', () => {
   ] as const)('GET and cancel /orders/{orderId} with %s', async (what, orderId, valid) => {
     const id = encodeURIComponent(orderId);
     expectAgreement(operation('/orders/{orderId}', 'get'), valid, await api(`/orders/${id}`), what);
-    expectAgreement(operation('/orders/{orderId}/cancel', 'post'), valid, await api(`/orders/${id}/cancel`, { method: 'POST' }), what);
+    expectAgreement(
+      operation('/orders/{orderId}/cancel', 'post'),
+      valid,
+      await api(`/orders/${id}/cancel`, { method: 'POST' }),
+      what,
+    );
   });
 
   it.each([
     ['a reason', { reason: 'changed my mind' }],
     ['a blank reason', { reason: ' ' }],
     ['an extra property', { why: 'x' }],
-  ] as [string, object][])('POST /orders/{orderId}/cancel with %s: the API agrees with the spec', async (what, body) => {
-    const op = operation('/orders/{orderId}/cancel', 'post');
-    expectAgreement(op, bodyValid(op, body), await api('/orders/no-such-order/cancel', { method: 'POST', body }), what);
-  });
+  ] as [string, object][])(
+    'POST /orders/{orderId}/cancel with %s: the API agrees with the spec',
+    async (what, body) => {
+      const op = operation('/orders/{orderId}/cancel', 'post');
+      expectAgreement(
+        op,
+        bodyValid(op, body),
+        await api('/orders/no-such-order/cancel', { method: 'POST', body }),
+        what,
+      );
+    },
+  );
 });

@@ -15,7 +15,16 @@ const isolated = useIsolatedStack('operators', { PAYMENTS_FAULTS: JSON.stringify
 async function resetAndWait(orderId: string, how: string[]) {
   const handle = (await temporal()).workflow.getHandle(workflowIdFor(orderId));
   const before = (await handle.describe()).runId;
-  await temporalCli(['workflow', 'reset', '--workflow-id', workflowIdFor(orderId), ...how, '--reason', 'operator test', '--yes']);
+  await temporalCli([
+    'workflow',
+    'reset',
+    '--workflow-id',
+    workflowIdFor(orderId),
+    ...how,
+    '--reason',
+    'operator test',
+    '--yes',
+  ]);
   expect((await handle.describe()).runId).not.toBe(before);
   return isolated.client.waitForOrder(orderId);
 }
@@ -56,7 +65,9 @@ describe('resets never repeat or undo an effect', () => {
     expect([books.charges.length, books.refunds.length, books.shipments.length]).toEqual([1, 1, 0]);
 
     expect((await resetAndWait(order.orderId, ['--type', 'FirstWorkflowTask'])).status).toBe('CANCELLED');
-    expect((await resetAndWait(order.orderId, ['--event-id', await taskAfterCharge(order.orderId)])).status).toBe('CANCELLED');
+    expect((await resetAndWait(order.orderId, ['--event-id', await taskAfterCharge(order.orderId)])).status).toBe(
+      'CANCELLED',
+    );
     expect(await isolated.client.ledger(order.orderId)).toEqual(books);
   });
 });
@@ -66,7 +77,9 @@ describe('a run terminated between its charge and its refund', () => {
     // The carrier refuses the address, so the run refunds the charge; every refund fails
     // before commit and is retried: the run is caught between its charge and its refund.
     await setFaults(isolated.stack.urls.payments, { beforeCommit: 1, paths: ['/v1/refunds'] });
-    const order = newOrder({ shippingAddress: { name: 'N', line1: 'L', city: 'Nowhere', postalCode: '00000', country: 'DE' } });
+    const order = newOrder({
+      shippingAddress: { name: 'N', line1: 'L', city: 'Nowhere', postalCode: '00000', country: 'DE' },
+    });
     await isolated.client.submit(order);
     const workflowId = workflowIdFor(order.orderId);
     await waitForStartedActivity(workflowId, 'refundPayment');
@@ -83,7 +96,13 @@ describe('a run terminated between its charge and its refund', () => {
     const fixed = await reconcile({ fix: true, env, print: () => {} });
     expect(fixed.fixed).toBeGreaterThanOrEqual(1);
     const { charges, refunds } = await isolated.client.ledger(order.orderId);
-    expect(refunds).toEqual([expect.objectContaining({ chargeId: charges[0].id, amountCents: charges[0].amountCents, idempotencyKey: `order:${order.orderId}:refund` })]);
+    expect(refunds).toEqual([
+      expect.objectContaining({
+        chargeId: charges[0].id,
+        amountCents: charges[0].amountCents,
+        idempotencyKey: `order:${order.orderId}:refund`,
+      }),
+    ]);
     const after = await reconcile({ fix: false, env, print: () => {} });
     expect(after.open).toBe(0);
   });

@@ -11,7 +11,13 @@ describe('orders end to end (real API, Temporal, sandbox)', () => {
     const accepted = await submit(order);
     expect(accepted.status).toBe(202);
     expect(accepted.headers.get('idempotent-replayed')).toBeNull();
-    expect(accepted.body).toMatchObject({ orderId: order.orderId, status: 'PENDING', totalCents: 3490, currency: 'EUR', workflowId: workflowIdFor(order.orderId) });
+    expect(accepted.body).toMatchObject({
+      orderId: order.orderId,
+      status: 'PENDING',
+      totalCents: 3490,
+      currency: 'EUR',
+      workflowId: workflowIdFor(order.orderId),
+    });
     expect(accepted.body.links.temporalUi).toContain(`/workflows/${workflowIdFor(order.orderId)}`);
 
     const done = await waitForOrder(order.orderId);
@@ -21,7 +27,11 @@ describe('orders end to end (real API, Temporal, sandbox)', () => {
     expect(done).not.toHaveProperty('fingerprint');
     const { charges, refunds, shipments } = await ledger(order.orderId);
     expect(charges).toHaveLength(1);
-    expect(charges[0]).toMatchObject({ amountCents: 3490, currency: 'EUR', idempotencyKey: `order:${order.orderId}:charge` });
+    expect(charges[0]).toMatchObject({
+      amountCents: 3490,
+      currency: 'EUR',
+      idempotencyKey: `order:${order.orderId}:charge`,
+    });
     expect(shipments).toHaveLength(1);
     expect(refunds).toHaveLength(0);
     expect(done.payment).toEqual({ chargeId: charges[0].id });
@@ -77,9 +87,21 @@ describe('orders end to end (real API, Temporal, sandbox)', () => {
   it.each([
     ['a missing field', (o: any) => ({ ...o, customerId: undefined }), 'customerId'],
     ['a bad orderId', (o: any) => ({ ...o, orderId: 'has space' }), 'orderId'],
-    ['a zero quantity', (o: any) => ({ ...o, items: [{ sku: 'a', quantity: 0, unitPriceCents: 100 }] }), 'items.0.quantity'],
-    ['a fractional price', (o: any) => ({ ...o, items: [{ sku: 'a', quantity: 1, unitPriceCents: 9.5 }] }), 'items.0.unitPriceCents'],
-    ['a huge quantity', (o: any) => ({ ...o, items: [{ sku: 'a', quantity: 10 ** 9, unitPriceCents: 1 }] }), 'items.0.quantity'],
+    [
+      'a zero quantity',
+      (o: any) => ({ ...o, items: [{ sku: 'a', quantity: 0, unitPriceCents: 100 }] }),
+      'items.0.quantity',
+    ],
+    [
+      'a fractional price',
+      (o: any) => ({ ...o, items: [{ sku: 'a', quantity: 1, unitPriceCents: 9.5 }] }),
+      'items.0.unitPriceCents',
+    ],
+    [
+      'a huge quantity',
+      (o: any) => ({ ...o, items: [{ sku: 'a', quantity: 10 ** 9, unitPriceCents: 1 }] }),
+      'items.0.quantity',
+    ],
     ['no items', (o: any) => ({ ...o, items: [] }), 'items'],
     ['an unknown field', (o: any) => ({ ...o, coupon: 'FREE' }), 'coupon'],
     ['a lowercase currency', (o: any) => ({ ...o, currency: 'eur' }), 'currency'],
@@ -121,9 +143,13 @@ describe('orders end to end (real API, Temporal, sandbox)', () => {
         await new Promise((r) => setTimeout(r, 200));
       }
     };
-    expect((await byCustomer()).map((o: any) => o.orderId).sort()).toEqual([completed.orderId, declined.orderId].sort());
+    expect((await byCustomer()).map((o: any) => o.orderId).sort()).toEqual(
+      [completed.orderId, declined.orderId].sort(),
+    );
     const onlyCompleted = await byCustomer('COMPLETED');
-    expect(onlyCompleted).toEqual([expect.objectContaining({ orderId: completed.orderId, status: 'COMPLETED', customerId, totalCents: 3490 })]);
+    expect(onlyCompleted).toEqual([
+      expect.objectContaining({ orderId: completed.orderId, status: 'COMPLETED', customerId, totalCents: 3490 }),
+    ]);
     expect((await byCustomer('PAYMENT_DECLINED')).map((o: any) => o.orderId)).toEqual([declined.orderId]);
     expect((await api('/orders?status=NOPE')).status).toBe(400);
     expect((await api(`/orders?customerId=x'%20OR%20'1'='1`)).status).toBe(400);
@@ -134,7 +160,11 @@ describe('orders end to end (real API, Temporal, sandbox)', () => {
     await submit(order);
     await waitForOrder(order.orderId);
     const description = await (await temporal()).workflow.getHandle(workflowIdFor(order.orderId)).describe();
-    expect(description.searchAttributes).toMatchObject({ OrderStatus: ['COMPLETED'], CustomerId: [order.customerId], OrderTotalCents: [3490] });
+    expect(description.searchAttributes).toMatchObject({
+      OrderStatus: ['COMPLETED'],
+      CustomerId: [order.customerId],
+      OrderTotalCents: [3490],
+    });
     expect(description.memo).toMatchObject({ summary: expect.stringContaining(order.orderId) });
   });
 
@@ -144,6 +174,8 @@ describe('orders end to end (real API, Temporal, sandbox)', () => {
     const metrics = await fetch(`${urls.api}/metrics`);
     expect(await metrics.text()).toContain('http_request_duration_seconds');
     const openapi = await api('/docs/openapi.json');
-    expect(Object.keys(openapi.body.paths)).toEqual(expect.arrayContaining(['/orders', '/orders/{orderId}', '/orders/{orderId}/cancel']));
+    expect(Object.keys(openapi.body.paths)).toEqual(
+      expect.arrayContaining(['/orders', '/orders/{orderId}', '/orders/{orderId}/cancel']),
+    );
   });
 });

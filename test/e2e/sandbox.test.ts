@@ -31,12 +31,21 @@ async function post(base: string, path: string, body: unknown, key?: string) {
     headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
     body: JSON.stringify(body),
   });
-  return { status: response.status, replayed: response.headers.get('idempotent-replayed'), body: (await response.json()) as any };
+  return {
+    status: response.status,
+    replayed: response.headers.get('idempotent-replayed'),
+    body: (await response.json()) as any,
+  };
 }
 const list = async (base: string, path: string, orderId: string) =>
   ((await (await fetch(`${base}${path}?orderId=${orderId}`)).json()) as { data: any[] }).data;
 
-const charge = (orderId: string, amountCents = 500) => ({ orderId, amountCents, currency: 'EUR', paymentToken: 'tok_visa' });
+const charge = (orderId: string, amountCents = 500) => ({
+  orderId,
+  amountCents,
+  currency: 'EUR',
+  paymentToken: 'tok_visa',
+});
 
 describe('sandbox payments', () => {
   it('answers a repeated key with the stored response and Idempotent-Replayed, charging once', async () => {
@@ -88,7 +97,9 @@ describe('sandbox payments', () => {
     const refund = await post(paymentsUrl, '/v1/refunds', { chargeId: ch.id, amountCents: 500 }, 'r-5');
     expect(refund.status).toBe(201);
     expect(refund.body).toMatchObject({ chargeId: ch.id, orderId: 'p-5', amountCents: 500 });
-    expect((await post(paymentsUrl, '/v1/refunds', { chargeId: ch.id, amountCents: 500 }, 'r-5')).replayed).toBe('true');
+    expect((await post(paymentsUrl, '/v1/refunds', { chargeId: ch.id, amountCents: 500 }, 'r-5')).replayed).toBe(
+      'true',
+    );
     expect((await post(paymentsUrl, '/v1/refunds', { chargeId: ch.id, amountCents: 1 }, 'r-5b')).status).toBe(400);
     expect(await list(paymentsUrl, '/v1/refunds', 'p-5')).toHaveLength(1);
   });
@@ -154,6 +165,10 @@ describe('sandbox shipping', () => {
     const cancelled = await post(shippingUrl, `/v1/shipments/${body.id}/cancel`, {});
     expect(cancelled.body.status).toBe('cancelled');
     expect((await post(shippingUrl, `/v1/shipments/${body.id}/cancel`, {})).body.status).toBe('cancelled');
-    expect(await (await fetch(`${shippingUrl}/v1/shipments/${body.id}`)).json()).toMatchObject({ id: body.id, status: 'cancelled', orderId: 's-3' });
+    expect(await (await fetch(`${shippingUrl}/v1/shipments/${body.id}`)).json()).toMatchObject({
+      id: body.id,
+      status: 'cancelled',
+      orderId: 's-3',
+    });
   });
 });

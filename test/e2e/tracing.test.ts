@@ -33,7 +33,14 @@ beforeAll(async () => {
         for (const rs of JSON.parse(body).resourceSpans ?? []) {
           const service = rs.resource?.attributes?.find((a: any) => a.key === 'service.name')?.value?.stringValue;
           for (const ss of rs.scopeSpans ?? []) {
-            for (const s of ss.spans ?? []) spans.push({ service, traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId ?? '', name: s.name });
+            for (const s of ss.spans ?? [])
+              spans.push({
+                service,
+                traceId: s.traceId,
+                spanId: s.spanId,
+                parentSpanId: s.parentSpanId ?? '',
+                name: s.name,
+              });
           }
         }
       }
@@ -60,10 +67,16 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
     const start = () => spans.find((s) => s.service === 'orders-api' && s.name === 'StartWorkflow:orderWorkflow');
     const ofTrace = (name: string) => spans.filter((s) => s.traceId === start()?.traceId && s.name === name);
     await expect
-      .poll(() => ['RunWorkflow:orderWorkflow', 'RunActivity:chargePayment', 'RunActivity:createShipment'].every((n) => ofTrace(n).length > 0), {
-        timeout: 15_000,
-        interval: 200,
-      })
+      .poll(
+        () =>
+          ['RunWorkflow:orderWorkflow', 'RunActivity:chargePayment', 'RunActivity:createShipment'].every(
+            (n) => ofTrace(n).length > 0,
+          ),
+        {
+          timeout: 15_000,
+          interval: 200,
+        },
+      )
       .toBe(true);
 
     const run = ofTrace('RunWorkflow:orderWorkflow')[0];

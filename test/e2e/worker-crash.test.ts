@@ -30,7 +30,13 @@ describe('worker killed mid-activity', () => {
       const { status, body } = await call();
       expect(Date.now() - started).toBeLessThan(15_000); // a guard against hanging, not a speed target
       expect([200]).toContain(status);
-      expect(body).toMatchObject({ orderId: order.orderId, status: 'PENDING', currency: 'EUR', totalCents: 3490, customerId: order.customerId });
+      expect(body).toMatchObject({
+        orderId: order.orderId,
+        status: 'PENDING',
+        currency: 'EUR',
+        totalCents: 3490,
+        customerId: order.customerId,
+      });
     }
 
     await setFaults(isolated.stack.urls.payments, {});
@@ -48,10 +54,18 @@ describe('worker killed mid-activity', () => {
     const order = newOrder();
     try {
       const started = Date.now();
-      const { status, headers, body } = await isolated.client.api('/orders', { method: 'POST', body: order, headers: { prefer: 'wait=2' } });
+      const { status, headers, body } = await isolated.client.api('/orders', {
+        method: 'POST',
+        body: order,
+        headers: { prefer: 'wait=2' },
+      });
       expect(Date.now() - started).toBeLessThan(15_000); // a guard against hanging, not a speed target
       expect([status, headers.get('preference-applied'), body.status]).toEqual([202, 'wait=2', 'PENDING']);
-      const again = await isolated.client.api('/orders', { method: 'POST', body: order, headers: { prefer: 'wait=1' } });
+      const again = await isolated.client.api('/orders', {
+        method: 'POST',
+        body: order,
+        headers: { prefer: 'wait=1' },
+      });
       expect([again.status, again.body.status]).toEqual([200, 'PENDING']);
     } finally {
       await isolated.stack.child('worker').start();

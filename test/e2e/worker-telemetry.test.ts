@@ -71,7 +71,12 @@ describe('worker runtime: JSON logs and Prometheus metrics', () => {
     });
     const client = new Client({ connection: clientConnection, namespace: 'default' });
     const result = await worker.runUntil(
-      client.workflow.execute('orderWorkflow', { taskQueue, workflowId, args: [order], workflowExecutionTimeout: '30s' }),
+      client.workflow.execute('orderWorkflow', {
+        taskQueue,
+        workflowId,
+        args: [order],
+        workflowExecutionTimeout: '30s',
+      }),
     );
     expect(result).toMatchObject({ status: 'COMPLETED' });
     runtimeFlush();
@@ -79,23 +84,42 @@ describe('worker runtime: JSON logs and Prometheus metrics', () => {
     const ofRun = lines.filter((l) => l.workflowId === workflowId);
     // From inside the workflow sandbox, through the logger sink: the SDK's lifecycle lines.
     expect(ofRun).toContainEqual(
-      expect.objectContaining({ msg: 'Workflow started', level: 20, orderId: order.orderId, workflowType: 'orderWorkflow', taskQueue }),
+      expect.objectContaining({
+        msg: 'Workflow started',
+        level: 20,
+        orderId: order.orderId,
+        workflowType: 'orderWorkflow',
+        taskQueue,
+      }),
     );
     expect(ofRun).toContainEqual(expect.objectContaining({ msg: 'Workflow completed', orderId: order.orderId }));
     // Each effect, at INFO, with the activity's own attributes.
     for (const activityType of ['chargePayment', 'createShipment']) {
       expect(ofRun).toContainEqual(
-        expect.objectContaining({ msg: 'Activity completed', level: 30, activityType, attempt: 1, orderId: order.orderId, service: 'worker' }),
+        expect.objectContaining({
+          msg: 'Activity completed',
+          level: 30,
+          activityType,
+          attempt: 1,
+          orderId: order.orderId,
+          service: 'worker',
+        }),
       );
     }
     expect(ofRun.every((l) => typeof l.time === 'number' && l.taskToken === undefined)).toBe(true);
     // Rust core's own lines are forwarded into the same stream.
-    expect(lines).toContainEqual(expect.objectContaining({ sdkComponent: 'core', msg: 'Initializing worker', taskQueue }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ sdkComponent: 'core', msg: 'Initializing worker', taskQueue }),
+    );
 
     expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     const text = await (await fetch(metricsUrl!)).text();
     const sample = (name: string, label: string) =>
-      text.split('\n').find((line) => line.startsWith(`${name}{`) && line.includes(label) && line.includes(`task_queue="${taskQueue}"`));
+      text
+        .split('\n')
+        .find(
+          (line) => line.startsWith(`${name}{`) && line.includes(label) && line.includes(`task_queue="${taskQueue}"`),
+        );
     expect(sample('temporal_workflow_completed', 'workflow_type="orderWorkflow"')).toMatch(/ 1$/);
     expect(sample('temporal_activity_execution_latency_count', 'activity_type="chargePayment"')).toMatch(/ 1$/);
   });

@@ -14,7 +14,11 @@ describe('PAYMENTS_PROVIDER', () => {
   });
 
   it('builds the Stripe adapter from STRIPE_API_KEY and STRIPE_BASE_URL', () => {
-    const config = providerConfig({ PAYMENTS_PROVIDER: 'stripe', STRIPE_API_KEY: 'sk_test_1', STRIPE_BASE_URL: 'http://127.0.0.1:12111' });
+    const config = providerConfig({
+      PAYMENTS_PROVIDER: 'stripe',
+      STRIPE_API_KEY: 'sk_test_1',
+      STRIPE_BASE_URL: 'http://127.0.0.1:12111',
+    });
     expect(config).toMatchObject({ stripeApiKey: 'sk_test_1', stripeBaseUrl: 'http://127.0.0.1:12111' });
     expect(paymentProviderFromConfig(config)).toBeDefined();
   });

@@ -17,7 +17,9 @@ import { idempotencyKey } from '../../src/shared/idempotency-keys';
 // and how answers map, not exactly-once; that is proven on the sandbox provider.
 
 const STRIPE_MOCK = join(__dirname, '..', '..', '.tools', 'bin', 'stripe-mock');
-const noStripeMock = existsSync(STRIPE_MOCK) ? undefined : `${STRIPE_MOCK} is missing: run \`node scripts/setup.mjs --test\` with Go installed`;
+const noStripeMock = existsSync(STRIPE_MOCK)
+  ? undefined
+  : `${STRIPE_MOCK} is missing: run \`node scripts/setup.mjs --test\` with Go installed`;
 if (noStripeMock) console.warn(`[stripe-payments.test] stripe-mock tests skipped: ${noStripeMock}`);
 
 interface Seen {
@@ -49,7 +51,10 @@ async function forward(request: Seen): Promise<Answer> {
   const search = request.query.size ? `?${request.query}` : '';
   const response = await fetch(`${stripeMockUrl}${request.path}${search}`, {
     method: request.method,
-    headers: { authorization: String(request.headers.authorization), 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      authorization: String(request.headers.authorization),
+      'content-type': 'application/x-www-form-urlencoded',
+    },
     body: request.method === 'POST' ? request.form.toString() : undefined,
   });
   request.upstreamStatus = response.status;
@@ -61,7 +66,10 @@ function succeeded(intent: Json, orderId = ORDER): Json {
   return { ...intent, status: 'succeeded', metadata: { orderId } };
 }
 
-const stripeError = (status: number, error: Json) => () => ({ status, body: { error: { message: 'refused', ...error } } });
+const stripeError = (status: number, error: Json) => () => ({
+  status,
+  body: { error: { message: 'refused', ...error } },
+});
 
 async function expectKind(call: Promise<unknown>, kind: ProviderError['kind'], detail?: ProviderError['detail']) {
   const error = await call.then(
@@ -111,7 +119,9 @@ describe.skipIf(noStripeMock)('stripePayments requests, checked by stripe-mock',
 
   beforeAll(async () => {
     // Ports chosen by the system (an empty port), read from its log: no clash with another run.
-    stripeMock = spawn(STRIPE_MOCK, ['-http-addr', '127.0.0.1:', '-https-addr', '127.0.0.1:'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    stripeMock = spawn(STRIPE_MOCK, ['-http-addr', '127.0.0.1:', '-https-addr', '127.0.0.1:'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     stripeMockUrl = await new Promise<string>((resolve, reject) => {
       let log = '';
       const read = (chunk: Buffer) => {
@@ -135,7 +145,12 @@ describe.skipIf(noStripeMock)('stripePayments requests, checked by stripe-mock',
       return { ...reply, body: succeeded(reply.body) };
     };
     const key = idempotencyKey(ORDER, 'charge');
-    const { value, replayed } = await payments.charge(key, { orderId: ORDER, amountCents: 1234, currency: 'EUR', paymentToken: 'pm_card_visa' });
+    const { value, replayed } = await payments.charge(key, {
+      orderId: ORDER,
+      amountCents: 1234,
+      currency: 'EUR',
+      paymentToken: 'pm_card_visa',
+    });
 
     expect(seen).toHaveLength(1);
     const [request] = seen;
@@ -164,18 +179,26 @@ describe.skipIf(noStripeMock)('stripePayments requests, checked by stripe-mock',
     expect(replayed).toBe(false);
   });
 
-  it('charge: an answer from Stripe\'s idempotency store is flagged as replayed', async () => {
+  it("charge: an answer from Stripe's idempotency store is flagged as replayed", async () => {
     answer = async (request) => {
       const reply = await forward(request);
       return { ...reply, body: succeeded(reply.body), headers: { 'idempotent-replayed': 'true' } };
     };
-    const { replayed } = await payments.charge('k', { orderId: ORDER, amountCents: 100, currency: 'USD', paymentToken: 'pm_card_visa' });
+    const { replayed } = await payments.charge('k', {
+      orderId: ORDER,
+      amountCents: 100,
+      currency: 'USD',
+      paymentToken: 'pm_card_visa',
+    });
     expect(replayed).toBe(true);
   });
 
   it('charge: an intent that did not succeed is not reported as a charge', async () => {
     // stripe-mock's own fixture is `requires_payment_method`.
-    await expectKind(payments.charge('k', { orderId: ORDER, amountCents: 100, currency: 'USD', paymentToken: 'pm_card_visa' }), 'transient');
+    await expectKind(
+      payments.charge('k', { orderId: ORDER, amountCents: 100, currency: 'USD', paymentToken: 'pm_card_visa' }),
+      'transient',
+    );
   });
 
   it('refund: the PaymentIntent, the amount and its own key; the order ID from the expanded intent', async () => {
@@ -191,7 +214,11 @@ describe.skipIf(noStripeMock)('stripePayments requests, checked by stripe-mock',
     const [request] = seen;
     expect(request).toMatchObject({ method: 'POST', path: '/v1/refunds', upstreamStatus: 200 });
     expect(request.headers['idempotency-key']).toBe(key);
-    expect(Object.fromEntries(request.form)).toEqual({ payment_intent: 'pi_123', amount: '500', 'expand[0]': 'payment_intent' });
+    expect(Object.fromEntries(request.form)).toEqual({
+      payment_intent: 'pi_123',
+      amount: '500',
+      'expand[0]': 'payment_intent',
+    });
     expect(value).toEqual({ id: expect.stringMatching(/^re_/), chargeId: 'pi_123', orderId: ORDER, amountCents: 500 });
     expect(replayed).toBe(false);
   });
@@ -200,7 +227,10 @@ describe.skipIf(noStripeMock)('stripePayments requests, checked by stripe-mock',
     answer = async (request) => {
       const reply = await forward(request);
       const intent = succeeded(reply.body);
-      return { ...reply, body: { ...intent, latest_charge: { ...intent.latest_charge, refunded: true, amount_refunded: intent.amount } } };
+      return {
+        ...reply,
+        body: { ...intent, latest_charge: { ...intent.latest_charge, refunded: true, amount_refunded: intent.amount } },
+      };
     };
     const charge = await payments.getCharge('pi_123');
 
@@ -214,7 +244,10 @@ describe.skipIf(noStripeMock)('stripePayments requests, checked by stripe-mock',
     answer = async (request) => {
       const reply = await forward(request);
       const [intent] = reply.body.data;
-      const others = [succeeded({ ...intent, id: 'pi_other' }, 'o-2'), { ...intent, id: 'pi_declined', metadata: { orderId: ORDER } }];
+      const others = [
+        succeeded({ ...intent, id: 'pi_other' }, 'o-2'),
+        { ...intent, id: 'pi_declined', metadata: { orderId: ORDER } },
+      ];
       return { ...reply, body: { ...reply.body, data: [succeeded(intent), ...others] } };
     };
     const charges = await payments.chargesForOrder(ORDER);
@@ -226,10 +259,11 @@ describe.skipIf(noStripeMock)('stripePayments requests, checked by stripe-mock',
     expect(charges[0]).toMatchObject({ orderId: ORDER, status: 'succeeded' });
   });
 
-  it('refundsForOrder: the refunds of each of the order\'s intents, without failed ones', async () => {
+  it("refundsForOrder: the refunds of each of the order's intents, without failed ones", async () => {
     answer = async (request) => {
       const reply = await forward(request);
-      if (request.path === '/v1/payment_intents/search') return { ...reply, body: { ...reply.body, data: [succeeded({ ...reply.body.data[0], id: 'pi_1' })] } };
+      if (request.path === '/v1/payment_intents/search')
+        return { ...reply, body: { ...reply.body, data: [succeeded({ ...reply.body.data[0], id: 'pi_1' })] } };
       const [refund] = reply.body.data;
       return { ...reply, body: { ...reply.body, data: [refund, { ...refund, id: 're_failed', status: 'failed' }] } };
     };
@@ -240,23 +274,41 @@ describe.skipIf(noStripeMock)('stripePayments requests, checked by stripe-mock',
       ['/v1/refunds', 200],
     ]);
     expect(seen[1].query.get('payment_intent')).toBe('pi_1');
-    expect(refunds).toEqual([{ id: expect.stringMatching(/^re_/), chargeId: 'pi_1', orderId: ORDER, amountCents: expect.any(Number) }]);
+    expect(refunds).toEqual([
+      { id: expect.stringMatching(/^re_/), chargeId: 'pi_1', orderId: ORDER, amountCents: expect.any(Number) },
+    ]);
   });
 });
 
 describe('stripePayments errors as ProviderError kinds', () => {
-  const charge = () => payments.charge('k', { orderId: ORDER, amountCents: 100, currency: 'USD', paymentToken: 'pm_card_visa' });
+  const charge = () =>
+    payments.charge('k', { orderId: ORDER, amountCents: 100, currency: 'USD', paymentToken: 'pm_card_visa' });
 
   it.each([
     ['a declined card (402 card_error) is final', 402, { type: 'card_error', code: 'card_declined' }, 'declined'],
-    ['a key reused with other parameters (400 idempotency_error) is looked up', 400, { type: 'idempotency_error' }, 'key-reused'],
+    [
+      'a key reused with other parameters (400 idempotency_error) is looked up',
+      400,
+      { type: 'idempotency_error' },
+      'key-reused',
+    ],
     ['the same key still in flight (409) is retried', 409, { type: 'idempotency_error' }, 'transient'],
     ['a rotated API key (401) is retried', 401, { type: 'invalid_request_error' }, 'transient'],
     ['a missing permission (403) is retried', 403, { type: 'invalid_request_error' }, 'transient'],
-    ['a wrong base URL (404) is retried', 404, { type: 'invalid_request_error', code: 'resource_missing' }, 'transient'],
+    [
+      'a wrong base URL (404) is retried',
+      404,
+      { type: 'invalid_request_error', code: 'resource_missing' },
+      'transient',
+    ],
     ['a rate limit (429) is retried', 429, { type: 'invalid_request_error', code: 'rate_limit' }, 'transient'],
     ['an API error (500) is retried', 500, { type: 'api_error' }, 'transient'],
-    ['an invalid request not named final is retried', 400, { type: 'invalid_request_error', code: 'parameter_unknown' }, 'transient'],
+    [
+      'an invalid request not named final is retried',
+      400,
+      { type: 'invalid_request_error', code: 'parameter_unknown' },
+      'transient',
+    ],
     ['an error type we do not know is retried', 400, { type: 'brand_new_error' }, 'transient'],
   ] as const)('%s', async (_name, status, error, kind) => {
     answer = stripeError(status, error);
@@ -268,10 +320,21 @@ describe('stripePayments errors as ProviderError kinds', () => {
     await expectKind(payments.refund('k', { chargeId: 'pi_1', amountCents: 1 }), 'rejected');
   });
 
-  it('an answer that is not Stripe\'s is retried', async () => {
+  it("an answer that is not Stripe's is retried", async () => {
     answer = () => ({ status: 200, body: '<html>proxy</html>' });
     await expectKind(charge(), 'transient');
-    answer = () => ({ status: 200, body: { id: 'pi_1', object: 'payment_intent', status: 'succeeded', amount: 100, currency: 'usd', metadata: {}, latest_charge: { refunded: false, amount_refunded: 0 } } });
+    answer = () => ({
+      status: 200,
+      body: {
+        id: 'pi_1',
+        object: 'payment_intent',
+        status: 'succeeded',
+        amount: 100,
+        currency: 'usd',
+        metadata: {},
+        latest_charge: { refunded: false, amount_refunded: 0 },
+      },
+    });
     await expectKind(charge(), 'transient');
   });
 

@@ -16,7 +16,9 @@ import { bundleWorkflows } from '../../src/worker/workflow-bundle';
 
 const root = projectRoot(__dirname);
 const historiesDir = join(root, 'test', 'histories');
-const files = readdirSync(historiesDir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(historiesDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const load = (file: string) => historyFromJSON(JSON.parse(readFileSync(join(historiesDir, file), 'utf8')));
 const dataConverter = decodingDataConverter(parseEncryptionKeys(readFileSync(join(historiesDir, 'test-key'), 'utf8')));
 
@@ -40,7 +42,9 @@ describe('replay of recorded histories', () => {
   });
 
   it.each(files)('%s replays against the current workflow', async (file) => {
-    await expect(Worker.runReplayHistory({ workflowBundle: currentBundle, dataConverter }, load(file), file)).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: currentBundle, dataConverter }, load(file), file),
+    ).resolves.toBeUndefined();
   });
 });
 
@@ -57,7 +61,10 @@ async function withoutPatch(patchId: string, branch: 'true' | 'false', name: str
 
 async function replayError(workflowBundle: { code: string }, file: string) {
   const errors = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter }, [{ workflowId: file, history: load(file) }])) errors.push(result.error);
+  for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter }, [
+    { workflowId: file, history: load(file) },
+  ]))
+    errors.push(result.error);
   expect(errors).toHaveLength(1);
   return errors[0];
 }
@@ -78,15 +85,24 @@ describe('the replay guard can fail', () => {
     noCheckoutUpdate = await withoutPatch('payment-decided-update', 'false', 'unpatched-checkout');
   }, 240_000);
 
-  it.each(files.filter((f) => f.startsWith('v1-')))('%s does not replay once the risk check is added without a patch', async (file) => {
-    expect((await replayError(riskCheckAlways, file))?.name).toBe('DeterminismViolationError');
-  });
+  it.each(files.filter((f) => f.startsWith('v1-')))(
+    '%s does not replay once the risk check is added without a patch',
+    async (file) => {
+      expect((await replayError(riskCheckAlways, file))?.name).toBe('DeterminismViolationError');
+    },
+  );
 
-  it.each(files.filter((f) => f.includes('needs-review')))('%s does not replay once the ledger branch is dropped', async (file) => {
-    expect((await replayError(compensateAlways, file))?.name).toBe('DeterminismViolationError');
-  });
+  it.each(files.filter((f) => f.includes('needs-review')))(
+    '%s does not replay once the ledger branch is dropped',
+    async (file) => {
+      expect((await replayError(compensateAlways, file))?.name).toBe('DeterminismViolationError');
+    },
+  );
 
-  it.each(files.filter((f) => f.includes('checkout')))('%s does not replay without the paymentDecided handler', async (file) => {
-    expect(await replayError(noCheckoutUpdate, file)).toBeDefined();
-  });
+  it.each(files.filter((f) => f.includes('checkout')))(
+    '%s does not replay without the paymentDecided handler',
+    async (file) => {
+      expect(await replayError(noCheckoutUpdate, file)).toBeDefined();
+    },
+  );
 });

@@ -9,7 +9,10 @@ import { activityAttempts, runCount, temporal, waitForStartedActivity } from '..
 // leaves its work to the others.
 
 const isolated = useIsolatedStack('replicas', {}, { workers: 2, apis: 2 });
-const replicas = () => isolated.stack.urls.apis.map((api) => ordersClient({ ...isolated.stack.urls, api }, isolated.stack.apiKey?.secret ?? ''));
+const replicas = () =>
+  isolated.stack.urls.apis.map((api) =>
+    ordersClient({ ...isolated.stack.urls, api }, isolated.stack.apiKey?.secret ?? ''),
+  );
 
 describe('two API replicas, two workers', () => {
   it('a duplicate storm spread over both replicas: one 202, the rest 200; a conflict on either is 409; one run, one charge', async () => {
@@ -39,7 +42,9 @@ describe('two API replicas, two workers', () => {
     await waitForStartedActivity(workflowId, 'chargePayment');
     // The SDK's default identity is <pid>@<host>: kill the worker that holds the attempt.
     const pending = (await (await temporal()).workflow.getHandle(workflowId).describe()).raw.pendingActivities ?? [];
-    const holder = Number(pending.find((a) => a.activityType?.name === 'chargePayment')?.lastWorkerIdentity?.split('@')[0]);
+    const holder = Number(
+      pending.find((a) => a.activityType?.name === 'chargePayment')?.lastWorkerIdentity?.split('@')[0],
+    );
     const workers = isolated.stack.children('worker');
     const victim = workers.find((w) => w.pid === holder);
     expect(victim, `a worker with pid ${holder}`).toBeDefined();

@@ -21,10 +21,13 @@ type Json = Record<string, unknown>;
  */
 function interpolate(value: unknown): unknown {
   if (typeof value === 'string') {
-    return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-?]([^}]*))?\}/g, (match, _name, fallback) => (match === '$$' ? '$' : (fallback ?? '')));
+    return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-?]([^}]*))?\}/g, (match, _name, fallback) =>
+      match === '$$' ? '$' : (fallback ?? ''),
+    );
   }
   if (Array.isArray(value)) return value.map(interpolate);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v)]));
   return value;
 }
 
@@ -52,16 +55,29 @@ function env(name: string): Record<string, string> {
 function dependsOn(name: string): Record<string, string> {
   const raw = service(name).depends_on ?? {};
   if (Array.isArray(raw)) return Object.fromEntries(raw.map((dep: string) => [dep, 'service_started']));
-  return Object.fromEntries(Object.entries(raw as Record<string, Json>).map(([dep, opts]) => [dep, String(opts?.condition ?? 'service_started')]));
+  return Object.fromEntries(
+    Object.entries(raw as Record<string, Json>).map(([dep, opts]) => [
+      dep,
+      String(opts?.condition ?? 'service_started'),
+    ]),
+  );
 }
 
-interface Mount { type: 'bind' | 'volume' | 'anonymous'; source?: string; target: string }
+interface Mount {
+  type: 'bind' | 'volume' | 'anonymous';
+  source?: string;
+  target: string;
+}
 
 function mounts(name: string): Mount[] {
   return ((service(name).volumes ?? []) as (string | Json)[]).map((entry) => {
     if (typeof entry !== 'string') {
       const source = entry.source as string | undefined;
-      return { type: (entry.type as Mount['type']) ?? (source ? 'volume' : 'anonymous'), source, target: String(entry.target) };
+      return {
+        type: (entry.type as Mount['type']) ?? (source ? 'volume' : 'anonymous'),
+        source,
+        target: String(entry.target),
+      };
     }
     const [first, second] = entry.split(':');
     if (second === undefined) return { type: 'anonymous', target: first };
@@ -80,7 +96,8 @@ function hostPath(name: string, containerPath: string): string | undefined {
 }
 
 function commandOf(name: string): string[] {
-  const tokens = (value: unknown) => (value == null ? [] : Array.isArray(value) ? value.map(String) : String(value).split(/\s+/).filter(Boolean));
+  const tokens = (value: unknown) =>
+    value == null ? [] : Array.isArray(value) ? value.map(String) : String(value).split(/\s+/).filter(Boolean);
   return [...tokens(service(name).entrypoint), ...tokens(service(name).command)];
 }
 
@@ -115,7 +132,10 @@ function hostPort(address: string): { host: string; port: number } {
 
 // ---- Dockerfile and .dockerignore ----
 
-interface Instruction { op: string; args: string }
+interface Instruction {
+  op: string;
+  args: string;
+}
 const dockerfile: Instruction[] = read('Dockerfile')
   .replace(/\\\r?\n/g, ' ')
   .split(/\r?\n/)
@@ -156,7 +176,17 @@ function sourceOf(distPath: string): string {
 }
 
 const built = Object.keys(services).filter((name) => services[name].build);
-const SERVICES = ['postgresql', 'temporal-admin-tools', 'temporal', 'temporal-create-namespace', 'temporal-ui', 'sandbox', 'worker', 'api', 'codec-server'];
+const SERVICES = [
+  'postgresql',
+  'temporal-admin-tools',
+  'temporal',
+  'temporal-create-namespace',
+  'temporal-ui',
+  'sandbox',
+  'worker',
+  'api',
+  'codec-server',
+];
 const TEMPORAL_CLIENTS = ['api', 'worker'];
 
 describe('docker-compose.yml', () => {
@@ -189,12 +219,17 @@ describe('docker-compose.yml', () => {
     for (const name of Object.keys(services)) {
       for (const [dep, condition] of Object.entries(dependsOn(name))) {
         expect(services, `${name} depends on unknown service ${dep}`).toHaveProperty([dep]);
-        expect(['service_started', 'service_healthy', 'service_completed_successfully'], `${name} → ${dep}`).toContain(condition);
+        expect(['service_started', 'service_healthy', 'service_completed_successfully'], `${name} → ${dep}`).toContain(
+          condition,
+        );
         if (condition === 'service_healthy') {
           expect(healthcheckTest(dep), `${name} waits for ${dep} to be healthy, which has no healthcheck`).not.toBe('');
         }
         if (condition === 'service_completed_successfully') {
-          expect(['always', 'unless-stopped'], `${name} waits for ${dep} to exit, which restarts forever`).not.toContain(services[dep].restart);
+          expect(
+            ['always', 'unless-stopped'],
+            `${name} waits for ${dep} to exit, which restarts forever`,
+          ).not.toContain(services[dep].restart);
         }
       }
     }
@@ -224,14 +259,18 @@ describe('docker-compose.yml', () => {
     expect(worker).not.toHaveProperty('container_name');
     expect(worker).not.toHaveProperty('ports');
     expect(worker).not.toHaveProperty('hostname');
-    for (const mount of mounts('worker')) expect(mount.type, 'a worker copy must not share a writable volume').not.toBe('volume');
+    for (const mount of mounts('worker'))
+      expect(mount.type, 'a worker copy must not share a writable volume').not.toBe('volume');
   });
 
   it('points the API, the worker, the UI and the namespace job at the Temporal frontend', () => {
     const frontendPort = Number(env('temporal').FRONTEND_GRPC_PORT ?? 7233);
     for (const name of [...TEMPORAL_CLIENTS, 'temporal-ui', 'temporal-create-namespace']) {
       expect(env(name).TEMPORAL_ADDRESS, name).toBeDefined();
-      expect(hostPort(env(name).TEMPORAL_ADDRESS), `${name} TEMPORAL_ADDRESS`).toEqual({ host: 'temporal', port: frontendPort });
+      expect(hostPort(env(name).TEMPORAL_ADDRESS), `${name} TEMPORAL_ADDRESS`).toEqual({
+        host: 'temporal',
+        port: frontendPort,
+      });
     }
     expect(env('temporal').BIND_ON_IP, 'the frontend must listen beyond the container').toBe('0.0.0.0');
     expect(env('temporal-ui').TEMPORAL_CORS_ORIGINS).toBeTruthy();
@@ -248,7 +287,10 @@ describe('docker-compose.yml', () => {
 
   it('points PAYMENTS_URL and SHIPPING_URL at the ports the sandbox listens on', () => {
     const sandbox = { ...imageEnv, ...env('sandbox') };
-    const ports = { PAYMENTS_URL: Number(sandbox.PAYMENTS_PORT ?? 4001), SHIPPING_URL: Number(sandbox.SHIPPING_PORT ?? 4002) };
+    const ports = {
+      PAYMENTS_URL: Number(sandbox.PAYMENTS_PORT ?? 4001),
+      SHIPPING_URL: Number(sandbox.SHIPPING_PORT ?? 4002),
+    };
     expect(sandbox.SANDBOX_HOST, 'the sandbox must listen beyond its container').toBe('0.0.0.0');
     for (const name of TEMPORAL_CLIENTS) {
       for (const [key, port] of Object.entries(ports)) {
@@ -280,8 +322,10 @@ describe('docker-compose.yml', () => {
   it('declares every named volume and mounts only files of the repository', () => {
     for (const name of Object.keys(services)) {
       for (const mount of mounts(name)) {
-        if (mount.type === 'volume') expect(declaredVolumes, `${name} uses undeclared volume ${mount.source}`).toContain(mount.source);
-        if (mount.type === 'bind') expect(existsSync(join(root, mount.source!)), `${name} mounts missing ${mount.source}`).toBe(true);
+        if (mount.type === 'volume')
+          expect(declaredVolumes, `${name} uses undeclared volume ${mount.source}`).toContain(mount.source);
+        if (mount.type === 'bind')
+          expect(existsSync(join(root, mount.source!)), `${name} mounts missing ${mount.source}`).toBe(true);
       }
     }
   });
@@ -302,7 +346,10 @@ describe('docker-compose.yml', () => {
     const bundle = env('worker').WORKFLOW_BUNDLE ?? imageEnv.WORKFLOW_BUNDLE;
     expect(bundle).toBe(posix.join(workdir, 'dist/workflow-bundle.js'));
     expect(read('src/worker/bundle.ts')).toContain("'workflow-bundle.js'");
-    const runs = dockerfile.filter((i) => i.op === 'RUN').map((i) => i.args).join('\n');
+    const runs = dockerfile
+      .filter((i) => i.op === 'RUN')
+      .map((i) => i.args)
+      .join('\n');
     expect(runs).toContain('node dist/src/worker/bundle.js');
   });
 
@@ -341,7 +388,8 @@ describe('Temporal on PostgreSQL', () => {
     const script = jobScript('temporal-admin-tools');
     expect(script).toContain('temporal-sql-tool');
     expect(script).toContain('--plugin postgres12');
-    for (const step of [' create', 'setup-schema -v 0.0', 'update-schema --schema-name']) expect(script).toContain(step);
+    for (const step of [' create', 'setup-schema -v 0.0', 'update-schema --schema-name'])
+      expect(script).toContain(step);
     expect(script).toMatch(/DBNAME:-temporal}/);
     expect(script).toMatch(/VISIBILITY_DBNAME:-temporal_visibility}/);
     // The schema embedded in temporal-sql-tool, so the same script works in the image and with the tool built locally.
@@ -370,12 +418,22 @@ describe('Temporal on PostgreSQL', () => {
   });
 
   it('registers exactly the search attributes of src/shared/search-attributes.ts, with their types', () => {
-    const CLI_TYPES: Record<string, string> = { KEYWORD: 'Keyword', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', TEXT: 'Text', KEYWORD_LIST: 'KeywordList' };
+    const CLI_TYPES: Record<string, string> = {
+      KEYWORD: 'Keyword',
+      INT: 'Int',
+      DOUBLE: 'Double',
+      BOOL: 'Bool',
+      DATETIME: 'Datetime',
+      TEXT: 'Text',
+      KEYWORD_LIST: 'KeywordList',
+    };
     const commands = jobScript('temporal-create-namespace')
       .split(/\r?\n/)
       .filter((line) => /operator search-attribute create/.test(line));
     expect(commands.length).toBeGreaterThan(0);
-    const registered = commands.flatMap((line) => [...line.matchAll(/--name\s+(\S+)\s+--type\s+(\S+)/g)].map((m) => `${m[1]}:${m[2]}`));
+    const registered = commands.flatMap((line) =>
+      [...line.matchAll(/--name\s+(\S+)\s+--type\s+(\S+)/g)].map((m) => `${m[1]}:${m[2]}`),
+    );
     const expected = ORDER_SEARCH_ATTRIBUTES.map((key) => `${key.name}:${CLI_TYPES[key.type]}`);
     expect(registered.sort()).toEqual(expected.sort());
   });
@@ -397,13 +455,17 @@ describe('docker-compose.yml exposure (hardened)', () => {
   });
 
   it('requires the encryption key, the API key file and the codec credential, with no defaults', () => {
-    const uses = (name: string) => [...rawCompose.matchAll(new RegExp(`\\$\\{${name}([^}]*)\\}`, 'g'))].map((m) => m[1]);
+    const uses = (name: string) =>
+      [...rawCompose.matchAll(new RegExp(`\\$\\{${name}([^}]*)\\}`, 'g'))].map((m) => m[1]);
     for (const name of ['ENCRYPTION_KEYS', 'API_KEYS_FILE', 'CODEC_AUTH_TOKEN']) {
       expect(uses(name).length, name).toBeGreaterThan(0);
       for (const use of uses(name)) expect(use, name).toMatch(/^:\?/);
     }
-    const raw = parse(rawCompose, { merge: true }) as { services: Record<string, { environment?: Record<string, string> }> };
-    for (const name of ['api', 'worker', 'codec-server']) expect(raw.services[name].environment?.ENCRYPTION_KEYS, name).toMatch(/^\$\{ENCRYPTION_KEYS:\?/);
+    const raw = parse(rawCompose, { merge: true }) as {
+      services: Record<string, { environment?: Record<string, string> }>;
+    };
+    for (const name of ['api', 'worker', 'codec-server'])
+      expect(raw.services[name].environment?.ENCRYPTION_KEYS, name).toMatch(/^\$\{ENCRYPTION_KEYS:\?/);
     expect(env('api').API_KEYS_FILE).toBe('/run/secrets/api-keys');
     expect(service('api').secrets).toEqual(['api-keys']);
   });
@@ -415,20 +477,23 @@ describe('docker-compose.yml exposure (hardened)', () => {
     }
   });
 
-  it('turns the UI\'s write actions off unless asked for', () => {
+  it("turns the UI's write actions off unless asked for", () => {
     expect(env('temporal-ui').TEMPORAL_DISABLE_WRITE_ACTIONS).toBe('true');
   });
 
   it('starts the sandbox with no faults unless they are enabled', () => {
     const sandbox = { ...imageEnv, ...env('sandbox') };
-    for (const key of ['SANDBOX_FAULTS', 'PAYMENTS_FAULTS', 'SHIPPING_FAULTS']) expect(sandbox[key] ?? '', key).toBe('');
+    for (const key of ['SANDBOX_FAULTS', 'PAYMENTS_FAULTS', 'SHIPPING_FAULTS'])
+      expect(sandbox[key] ?? '', key).toBe('');
   });
 
   it('has no default database password: every use of POSTGRES_PASSWORD requires it', () => {
     const uses = [...rawCompose.matchAll(/\$\{POSTGRES_PASSWORD([^}]*)\}/g)].map((m) => m[1]);
     expect(uses.length).toBeGreaterThanOrEqual(3);
     for (const use of uses) expect(use, '${POSTGRES_PASSWORD' + use + '}').toMatch(/^:\?/);
-    const raw = parse(rawCompose, { merge: true }) as { services: Record<string, { environment?: Record<string, string> }> };
+    const raw = parse(rawCompose, { merge: true }) as {
+      services: Record<string, { environment?: Record<string, string> }>;
+    };
     expect(raw.services.postgresql.environment?.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
   });
 });
@@ -445,7 +510,10 @@ describe('one source for both engines (compose and npm start -- --temporal postg
   });
 
   it('runs the same deploy/temporal scripts as the local engine', () => {
-    for (const [job, script] of [['temporal-admin-tools', 'setup-postgres.sh'], ['temporal-create-namespace', 'create-namespace.sh']]) {
+    for (const [job, script] of [
+      ['temporal-admin-tools', 'setup-postgres.sh'],
+      ['temporal-create-namespace', 'create-namespace.sh'],
+    ]) {
       const token = commandOf(job).find((t) => t.endsWith('.sh'))!;
       expect(hostPath(job, token), job).toBe(join(root, 'deploy/temporal', script));
       expect(engine, `the local engine runs ${script}`).toContain(`'${script}'`);
@@ -457,7 +525,8 @@ describe('one source for both engines (compose and npm start -- --temporal postg
     expect(template.slice(0, 1024)).toContain('enable-template');
     const required = [...template.matchAll(/list ((?:"[A-Z_]+" ?)+)/g)].flatMap((m) => m[1].match(/[A-Z_]+/g) ?? []);
     expect(required).toEqual(['POSTGRES_SEEDS', 'POSTGRES_USER', 'POSTGRES_PWD']);
-    for (const name of [...required, 'DB_PORT', 'BIND_ON_IP', 'DYNAMIC_CONFIG_FILE_PATH']) expect(env('temporal')[name], name).toBeTruthy();
+    for (const name of [...required, 'DB_PORT', 'BIND_ON_IP', 'DYNAMIC_CONFIG_FILE_PATH'])
+      expect(env('temporal')[name], name).toBeTruthy();
   });
 
   it('runs the Temporal versions the local engine builds (deploy/temporal/versions.json)', () => {
@@ -471,9 +540,14 @@ describe('Dockerfile', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     for (const stage of stages) {
       const base = expandArgs(stage[0].args.split(/\s+/)[0]);
-      expect(base, 'better-sqlite3 and the Temporal core bridge need glibc').toMatch(/^node:20(\.[\d.]+)?-(bookworm|bullseye|trixie)(-slim)?$/);
+      expect(base, 'better-sqlite3 and the Temporal core bridge need glibc').toMatch(
+        /^node:20(\.[\d.]+)?-(bookworm|bullseye|trixie)(-slim)?$/,
+      );
     }
-    const buildRuns = stages[0].filter((i) => i.op === 'RUN').map((i) => i.args).join('\n');
+    const buildRuns = stages[0]
+      .filter((i) => i.op === 'RUN')
+      .map((i) => i.args)
+      .join('\n');
     for (const tool of ['python3', 'make', 'g++']) expect(buildRuns, `native build needs ${tool}`).toContain(tool);
     expect(buildRuns).toContain('npm ci');
     expect(buildRuns).toContain('tsc -p tsconfig.build.json');
@@ -486,7 +560,9 @@ describe('Dockerfile', () => {
     const copies = dockerfile.filter((i) => i.op === 'COPY' && !/--from=/.test(i.args));
     expect(copies.length).toBeGreaterThan(0);
     for (const copy of copies) {
-      const paths = copy.args.startsWith('[') ? JSON.parse(copy.args) : copy.args.split(/\s+/).filter((p) => !p.startsWith('--'));
+      const paths = copy.args.startsWith('[')
+        ? JSON.parse(copy.args)
+        : copy.args.split(/\s+/).filter((p) => !p.startsWith('--'));
       for (const source of paths.slice(0, -1) as string[]) {
         expect(existsSync(join(root, source)), `COPY ${source}: not in the repository`).toBe(true);
         const top = source.replace(/^\.\//, '').split('/')[0];
@@ -499,10 +575,18 @@ describe('Dockerfile', () => {
   it('compiles every folder its entry points come from', () => {
     const copied = dockerfile
       .filter((i) => i.op === 'COPY' && !/--from=/.test(i.args))
-      .flatMap((i) => i.args.split(/\s+/).filter((p) => !p.startsWith('--')).slice(0, -1))
+      .flatMap((i) =>
+        i.args
+          .split(/\s+/)
+          .filter((p) => !p.startsWith('--'))
+          .slice(0, -1),
+      )
       .map((p) => p.replace(/^\.\//, '').split('/')[0]);
     const buildInclude = (JSON.parse(read('tsconfig.build.json')) as { include: string[] }).include;
-    const entryPoints = [...jsonOrShell(finalStage.filter((i) => i.op === 'CMD').pop()!.args), ...built.flatMap(commandOf)]
+    const entryPoints = [
+      ...jsonOrShell(finalStage.filter((i) => i.op === 'CMD').pop()!.args),
+      ...built.flatMap(commandOf),
+    ]
       .filter((token) => /(^|\/)dist\/.+\.js$/.test(token))
       .map(sourceOf);
     // The worker also loads workflows/ and activities/, compiled beside src/.

@@ -36,7 +36,10 @@ export function sharedStack(shape: ScratchOptions) {
       });
       project.provide('stack', stack.urls);
       project.provide('apiKey', stack.apiKey!.secret);
-      project.provide('stackEnv', Object.fromEntries(Object.entries(stack.env).filter((e): e is [string, string] => e[1] !== undefined)));
+      project.provide(
+        'stackEnv',
+        Object.fromEntries(Object.entries(stack.env).filter((e): e is [string, string] => e[1] !== undefined)),
+      );
       project.provide('engine', shape.engine ?? 'dev');
     },
     async teardown() {

@@ -14,7 +14,11 @@ import { ordersClient } from './orders';
 // level of a test file: it registers the hooks that start and stop the stack. `shape` asks
 // for several workers or API replicas (the engine is always the shared stack's).
 
-export function useIsolatedStack(name: string, env: NodeJS.ProcessEnv = {}, shape: Pick<ScratchOptions, 'workers' | 'apis'> = {}) {
+export function useIsolatedStack(
+  name: string,
+  env: NodeJS.ProcessEnv = {},
+  shape: Pick<ScratchOptions, 'workers' | 'apis'> = {},
+) {
   let stack: Stack | undefined;
   let client: ReturnType<typeof ordersClient> | undefined;
   let dataDir: string | undefined;
@@ -23,7 +27,15 @@ export function useIsolatedStack(name: string, env: NodeJS.ProcessEnv = {}, shap
     dataDir = mkdtempSync(join(tmpdir(), `orders-${name}-`));
     stack = await startStack({
       dataDir,
-      ports: { temporal: 0, temporalUi: 0, codec: 0, postgres: 0, api: await freePortBlock(shape.apis ?? 1), payments: await freePort(), shipping: await freePort() },
+      ports: {
+        temporal: 0,
+        temporalUi: 0,
+        codec: 0,
+        postgres: 0,
+        api: await freePortBlock(shape.apis ?? 1),
+        payments: await freePort(),
+        shipping: await freePort(),
+      },
       namespace: 'default',
       retention: '24h',
       logDir: join(__dirname, '..', 'artifacts', 'logs', name),

@@ -41,12 +41,17 @@ export function ordersClient(urls: Stack['urls'] = inject('stack'), apiKey: stri
   const cancel = (orderId: string) => api(`/orders/${orderId}/cancel`, { method: 'POST' });
 
   /** Polls the order view until `until` holds for its status (default: terminal). */
-  async function waitForOrder(orderId: string, until: (status: OrderStatus) => boolean = isTerminal, timeoutMs = 45_000) {
+  async function waitForOrder(
+    orderId: string,
+    until: (status: OrderStatus) => boolean = isTerminal,
+    timeoutMs = 45_000,
+  ) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const { status, body } = await api(`/orders/${orderId}`);
       if (status === 200 && until(body.status)) return body;
-      if (Date.now() > deadline) throw new Error(`order ${orderId} still ${body?.status ?? status} after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`order ${orderId} still ${body?.status ?? status} after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }

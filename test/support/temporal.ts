@@ -14,7 +14,10 @@ let client: Client | undefined;
 export async function temporal(): Promise<Client> {
   if (!client) {
     const connection = await Connection.connect({ address: inject('stack').temporal });
-    client = new Client({ connection, dataConverter: decodingDataConverter(parseEncryptionKeys(inject('stackEnv').ENCRYPTION_KEYS!)) });
+    client = new Client({
+      connection,
+      dataConverter: decodingDataConverter(parseEncryptionKeys(inject('stackEnv').ENCRYPTION_KEYS!)),
+    });
     afterAll(() => connection.close());
   }
   return client;
@@ -49,7 +52,7 @@ export async function activityAttempts(workflowId: string): Promise<Record<strin
 export async function waitForStartedActivity(workflowId: string, activityType: string) {
   const handle = (await temporal()).workflow.getHandle(workflowId);
   // A deadline, not a count: under load each describe takes longer.
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
     const pending = (await handle.describe()).raw.pendingActivities ?? [];
     if (pending.some((a) => a.activityType?.name === activityType && a.lastStartedTime)) return;
     await new Promise((r) => setTimeout(r, 100));
@@ -64,6 +67,10 @@ export async function forgetWorkflow(workflowId: string): Promise<void> {
 
 /** Runs the pinned Temporal CLI against the test server (e.g. `workflow reset`). */
 export async function temporalCli(args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(cliPath(projectRoot(__dirname)), [...args, '--address', inject('stack').temporal], { timeout: 30_000 });
+  const { stdout } = await promisify(execFile)(
+    cliPath(projectRoot(__dirname)),
+    [...args, '--address', inject('stack').temporal],
+    { timeout: 30_000 },
+  );
   return stdout;
 }

@@ -78,7 +78,15 @@ describe.skipIf(!hasChromium)('Temporal Web UI (headless Chromium)', () => {
     const { temporalUi } = inject('stack');
     const orders = ordersClient();
     // A street no other order has: found on the page only if the UI decrypted the input.
-    const order = newOrder({ shippingAddress: { name: 'Ada Lovelace', line1: `${Date.now()} Codec Street`, city: 'Berlin', postalCode: '10115', country: 'DE' } });
+    const order = newOrder({
+      shippingAddress: {
+        name: 'Ada Lovelace',
+        line1: `${Date.now()} Codec Street`,
+        city: 'Berlin',
+        postalCode: '10115',
+        country: 'DE',
+      },
+    });
     const workflowId = workflowIdFor(order.orderId);
 
     expect((await orders.submit(order)).status).toBe(202);
@@ -93,7 +101,14 @@ describe.skipIf(!hasChromium)('Temporal Web UI (headless Chromium)', () => {
     const row = await openUntilVisible(page, listUrl, workflowId);
     expect((await row.textContent())?.trim()).toBe(workflowId);
     // Exactly this customer's one order is listed, and its row shows it as completed.
-    await expect.poll(() => page.getByRole('row').filter({ hasText: workflowIdFor('') }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('row')
+          .filter({ hasText: workflowIdFor('') })
+          .count(),
+      )
+      .toBe(1);
     expect(await page.getByRole('row').filter({ has: row }).innerText()).toMatch(/\bCOMPLETED\b[\s\S]*orderWorkflow/);
     await settle(page);
     await page.screenshot({ path: join(ARTIFACTS, 'workflows-by-search-attributes.png') });
@@ -104,8 +119,14 @@ describe.skipIf(!hasChromium)('Temporal Web UI (headless Chromium)', () => {
     await page.getByRole('heading', { name: workflowId }).first().waitFor({ state: 'visible', timeout: 15_000 });
     expect(await page.title()).toContain(workflowId);
     // The timeline lists the order's activities (with their summaries).
-    await page.getByText(/chargePayment/).first().waitFor({ state: 'visible', timeout: 15_000 });
-    await page.getByText(/createShipment/).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await page
+      .getByText(/chargePayment/)
+      .first()
+      .waitFor({ state: 'visible', timeout: 15_000 });
+    await page
+      .getByText(/createShipment/)
+      .first()
+      .waitFor({ state: 'visible', timeout: 15_000 });
     await settle(page);
     await page.screenshot({ path: join(ARTIFACTS, 'order-run.png') });
 

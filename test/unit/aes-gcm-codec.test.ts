@@ -12,7 +12,9 @@ describe('AES-256-GCM payload codec', () => {
 
   it('encrypts the whole payload and names its key', async () => {
     const codec = new AesGcmCodec(parseEncryptionKeys(oldKey));
-    const [encrypted] = await new AesGcmCodec(parseEncryptionKeys(oldKey)).encode([defaultPayloadConverter.toPayload(order)]);
+    const [encrypted] = await new AesGcmCodec(parseEncryptionKeys(oldKey)).encode([
+      defaultPayloadConverter.toPayload(order),
+    ]);
     expect(text(encrypted!.metadata![METADATA_ENCODING_KEY])).toBe(ENCRYPTED_ENCODING);
     expect(text(encrypted!.metadata![KEY_ID_METADATA])).toBe('2026-01');
     expect(Buffer.from(encrypted!.data!).includes('tok_secret_42')).toBe(false);

@@ -12,7 +12,12 @@ describe('codec server (remote codec protocol)', () => {
   it('decodes what the service encrypted, and encodes', async () => {
     const app = await codecServer({ codec, corsOrigins: [UI] });
     const [encrypted] = await codec.encode([defaultPayloadConverter.toPayload({ paymentToken: 'tok_x' })]);
-    const decoded = await app.inject({ method: 'POST', url: '/decode', headers: { 'x-namespace': 'default' }, payload: { payloads: [payloadToJson(encrypted!)] } });
+    const decoded = await app.inject({
+      method: 'POST',
+      url: '/decode',
+      headers: { 'x-namespace': 'default' },
+      payload: { payloads: [payloadToJson(encrypted!)] },
+    });
     expect(decoded.statusCode).toBe(200);
     expect(Buffer.from(decoded.json().payloads[0].data, 'base64').toString()).toBe('{"paymentToken":"tok_x"}');
     const encoded = await app.inject({ method: 'POST', url: '/encode', payload: decoded.json() });
@@ -26,7 +31,11 @@ describe('codec server (remote codec protocol)', () => {
       app.inject({
         method: 'OPTIONS',
         url: '/decode',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace,authorization' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,x-namespace,authorization',
+        },
       });
     const ok = await preflight(UI);
     expect(ok.statusCode).toBe(204);
@@ -42,7 +51,19 @@ describe('codec server (remote codec protocol)', () => {
     const without = await app.inject({ method: 'POST', url: '/decode', payload: body });
     expect(without.statusCode).toBe(401);
     expect(without.headers['www-authenticate']).toMatch(/^Bearer/);
-    expect((await app.inject({ method: 'POST', url: '/decode', headers: { authorization: 'Bearer wrong' }, payload: body })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'POST', url: '/decode', headers: { authorization: 'Bearer codec-secret' }, payload: body })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'POST', url: '/decode', headers: { authorization: 'Bearer wrong' }, payload: body }))
+        .statusCode,
+    ).toBe(401);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url: '/decode',
+          headers: { authorization: 'Bearer codec-secret' },
+          payload: body,
+        })
+      ).statusCode,
+    ).toBe(200);
   });
 });

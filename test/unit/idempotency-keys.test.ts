@@ -9,7 +9,9 @@ describe('idempotency keys', () => {
   });
 
   it('differ between steps and between orders', () => {
-    const keys = ['o-1', 'o-2'].flatMap((id) => (['charge', 'refund', 'shipment'] as const).map((step) => idempotencyKey(id, step)));
+    const keys = ['o-1', 'o-2'].flatMap((id) =>
+      (['charge', 'refund', 'shipment'] as const).map((step) => idempotencyKey(id, step)),
+    );
     expect(new Set(keys).size).toBe(keys.length);
   });
 

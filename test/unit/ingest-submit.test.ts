@@ -15,8 +15,12 @@ describe('parseMessage', () => {
   it('rejects what the API would, saying why', () => {
     expect(parseMessage('k', null)).toEqual({ reason: 'invalid: empty value' });
     expect(parseMessage('k', Buffer.from('{'))).toEqual({ reason: 'invalid: value is not JSON' });
-    expect(parseMessage(order.orderId, Buffer.from(JSON.stringify({ ...order, items: [] })))).toMatchObject({ reason: expect.stringMatching(/^invalid: items: /) });
-    expect(parseMessage('other', Buffer.from(JSON.stringify(order)))).toEqual({ reason: `invalid: key other is not the orderId ${order.orderId}` });
+    expect(parseMessage(order.orderId, Buffer.from(JSON.stringify({ ...order, items: [] })))).toMatchObject({
+      reason: expect.stringMatching(/^invalid: items: /),
+    });
+    expect(parseMessage('other', Buffer.from(JSON.stringify(order)))).toEqual({
+      reason: `invalid: key other is not the orderId ${order.orderId}`,
+    });
   });
 });
 
@@ -27,7 +31,11 @@ describe('submitOrder', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       req.resume();
-      req.on('end', () => res.writeHead(answer, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ detail: `answered ${answer}` })));
+      req.on('end', () =>
+        res
+          .writeHead(answer, { 'content-type': 'application/problem+json' })
+          .end(JSON.stringify({ detail: `answered ${answer}` })),
+      );
     });
     const port = await freePort();
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -50,6 +58,9 @@ describe('submitOrder', () => {
 
   it('API unreachable: retry', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
-    expect(await submitOrder({ url: closed, key: 'k' }, newOrder())).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/^API unreachable: .*ECONNREFUSED/) });
+    expect(await submitOrder({ url: closed, key: 'k' }, newOrder())).toMatchObject({
+      kind: 'retry',
+      reason: expect.stringMatching(/^API unreachable: .*ECONNREFUSED/),
+    });
   });
 });

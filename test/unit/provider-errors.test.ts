@@ -32,8 +32,13 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const post = (path: string) => postIdempotent({ baseUrl, path: `/${path}`, idempotencyKey: 'k', body: {}, timeoutMs: 2_000, schema: chargeSchema });
-const kindOf = (call: Promise<unknown>) => call.then(() => 'success', (err: ProviderError) => err.kind);
+const post = (path: string) =>
+  postIdempotent({ baseUrl, path: `/${path}`, idempotencyKey: 'k', body: {}, timeoutMs: 2_000, schema: chargeSchema });
+const kindOf = (call: Promise<unknown>) =>
+  call.then(
+    () => 'success',
+    (err: ProviderError) => err.kind,
+  );
 
 describe('provider answers', () => {
   it.each([
@@ -49,13 +54,15 @@ describe('provider answers', () => {
     expect(await kindOf(post(path))).toBe(kind);
   });
 
-  it('a final refusal carries the provider\'s own words for the order\'s reason', async () => {
+  it("a final refusal carries the provider's own words for the order's reason", async () => {
     const err = (await post('declined').catch((e: unknown) => e)) as ProviderError;
     expect(err.detail).toEqual({ status: 402, type: 'card_declined', reason: 'provider says card_declined' });
   });
 
   it('a lookup of a resource the provider does not have is null; a 404 from elsewhere is not', async () => {
     expect(await getJson({ baseUrl, path: '/missing', timeoutMs: 2_000, schema: chargeSchema })).toBeNull();
-    expect(await kindOf(getJson({ baseUrl, path: '/wrong-url', timeoutMs: 2_000, schema: chargeSchema }))).toBe('transient');
+    expect(await kindOf(getJson({ baseUrl, path: '/wrong-url', timeoutMs: 2_000, schema: chargeSchema }))).toBe(
+      'transient',
+    );
   });
 });

@@ -7,10 +7,34 @@ import { findImbalances } from '../../src/reconcile/reconcile';
 // imbalances, and which of them a refund settles.
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
-const charge = (orderId: string, refunded = 0): LedgerRow => ({ id: `ch_${orderId}`, orderId, amountCents: 100, amountRefundedCents: refunded, createdAt: at(1) });
-const refund = (orderId: string, s: number): LedgerRow => ({ id: `re_${orderId}`, orderId, chargeId: `ch_${orderId}`, amountCents: 100, createdAt: at(s) });
-const shipment = (orderId: string, s: number, status = 'created'): LedgerRow => ({ id: `shp_${orderId}`, orderId, amountCents: 0, status, createdAt: at(s) });
-const order = (status: KnownOrder['status'], extra: Partial<KnownOrder> = {}): KnownOrder => ({ status, totalCents: 100, closed: true, endedOutsideLifecycle: false, ...extra });
+const charge = (orderId: string, refunded = 0): LedgerRow => ({
+  id: `ch_${orderId}`,
+  orderId,
+  amountCents: 100,
+  amountRefundedCents: refunded,
+  createdAt: at(1),
+});
+const refund = (orderId: string, s: number): LedgerRow => ({
+  id: `re_${orderId}`,
+  orderId,
+  chargeId: `ch_${orderId}`,
+  amountCents: 100,
+  createdAt: at(s),
+});
+const shipment = (orderId: string, s: number, status = 'created'): LedgerRow => ({
+  id: `shp_${orderId}`,
+  orderId,
+  amountCents: 0,
+  status,
+  createdAt: at(s),
+});
+const order = (status: KnownOrder['status'], extra: Partial<KnownOrder> = {}): KnownOrder => ({
+  status,
+  totalCents: 100,
+  closed: true,
+  endedOutsideLifecycle: false,
+  ...extra,
+});
 
 describe('findImbalances', () => {
   it('finds nothing in balanced books: completed, cancelled and refunded, declined, running', () => {
@@ -19,7 +43,11 @@ describe('findImbalances', () => {
       ['b', order('CANCELLED')],
       ['c', order('PENDING', { closed: false })],
     ]);
-    const ledgers = { charges: [charge('a'), charge('b', 100), charge('c')], refunds: [refund('b', 2)], shipments: [shipment('a', 2)] };
+    const ledgers = {
+      charges: [charge('a'), charge('b', 100), charge('c')],
+      refunds: [refund('b', 2)],
+      shipments: [shipment('a', 2)],
+    };
     expect(findImbalances(orders, ledgers)).toEqual([]);
   });
 
@@ -28,7 +56,11 @@ describe('findImbalances', () => {
       ['t', order('FAILED', { endedOutsideLifecycle: true })],
       ['u', order('CANCELLED')],
     ]);
-    const found = findImbalances(orders, { charges: [charge('t'), charge('u', 40), charge('gone')], refunds: [], shipments: [] });
+    const found = findImbalances(orders, {
+      charges: [charge('t'), charge('u', 40), charge('gone')],
+      refunds: [],
+      shipments: [],
+    });
     expect(found.map((f) => [f.orderId, f.kind, f.refund])).toEqual([
       ['t', 'chargeWithoutPaidOrder', { chargeId: 'ch_t', amountCents: 100 }],
       ['u', 'unwoundWithoutRefund', { chargeId: 'ch_u', amountCents: 60 }],

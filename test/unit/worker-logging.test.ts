@@ -56,7 +56,13 @@ describe('worker log forwarding (SDK Logger → pino JSON)', () => {
       error,
     });
     expect(record.level).toBe('warn');
-    expect(record.fields).toEqual({ activityType: 'chargePayment', attempt: 3, workflowId: workflowIdFor('o-7'), orderId: 'o-7', err: error });
+    expect(record.fields).toEqual({
+      activityType: 'chargePayment',
+      attempt: 3,
+      workflowId: workflowIdFor('o-7'),
+      orderId: 'o-7',
+      err: error,
+    });
     expect(toLogRecord('TRACE', 'x').level).toBe('trace');
     expect(toLogRecord('DEBUG', 'x').level).toBe('debug');
     expect(toLogRecord('ERROR', 'x').level).toBe('error');
@@ -72,7 +78,11 @@ describe('worker log forwarding (SDK Logger → pino JSON)', () => {
     const { lines, stream } = capture();
     const logger = new PinoTemporalLogger(createPino('info', stream));
     logger.debug('Workflow started', { workflowId: workflowIdFor('x') });
-    logger.info('Activity completed', { [LOG_TIMESTAMP]: 1_700_000_000_000_000_000n, workflowId: workflowIdFor('x'), durationMs: 12 });
+    logger.info('Activity completed', {
+      [LOG_TIMESTAMP]: 1_700_000_000_000_000_000n,
+      workflowId: workflowIdFor('x'),
+      durationMs: 12,
+    });
     logger.error('Activity failed', { workflowId: workflowIdFor('x'), error: new Error('boom') });
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({
@@ -100,7 +110,9 @@ describe('worker log forwarding (SDK Logger → pino JSON)', () => {
       logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} },
       metrics: { prometheus: { bindAddress: '127.0.0.1:9464' } },
     });
-    expect(runtimeOptions({ logger, level: 'info', metricsHost: '127.0.0.1', metricsPort: 0 }).telemetryOptions?.metrics).toBeUndefined();
+    expect(
+      runtimeOptions({ logger, level: 'info', metricsHost: '127.0.0.1', metricsPort: 0 }).telemetryOptions?.metrics,
+    ).toBeUndefined();
   });
 });
 
@@ -120,14 +132,22 @@ describe('worker metrics and tracing configuration', () => {
   });
 
   it('turns tracing on only when an OTLP endpoint is set', () => {
-    expect(tracingConfig({}, 'orders-worker')).toEqual({ enabled: false, endpoint: undefined, serviceName: 'orders-worker' });
+    expect(tracingConfig({}, 'orders-worker')).toEqual({
+      enabled: false,
+      endpoint: undefined,
+      serviceName: 'orders-worker',
+    });
     expect(tracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }, 'orders-api')).toEqual({
       enabled: true,
       endpoint: 'http://127.0.0.1:4318',
       serviceName: 'orders-api',
     });
-    expect(tracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).enabled).toBe(false);
-    expect(tracingConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces', OTEL_SERVICE_NAME: 'w' })).toMatchObject({
+    expect(tracingConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).enabled).toBe(
+      false,
+    );
+    expect(
+      tracingConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces', OTEL_SERVICE_NAME: 'w' }),
+    ).toMatchObject({
       enabled: true,
       serviceName: 'w',
     });

@@ -33,12 +33,16 @@ beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   workflowBundle = await bundleWorkflows();
   env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: join(root, '.tools', 'venv', 'bin', 'temporal-test-server') } },
+    server: {
+      executable: { type: 'existing-path', path: join(root, '.tools', 'venv', 'bin', 'temporal-test-server') },
+    },
   });
   const { INDEXED_VALUE_TYPE_KEYWORD: KEYWORD, INDEXED_VALUE_TYPE_INT: INT } = temporal.api.enums.v1.IndexedValueType;
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',
-    searchAttributes: Object.fromEntries(ORDER_SEARCH_ATTRIBUTES.map((key) => [key.name, key.type === 'INT' ? INT : KEYWORD])),
+    searchAttributes: Object.fromEntries(
+      ORDER_SEARCH_ATTRIBUTES.map((key) => [key.name, key.type === 'INT' ? INT : KEYWORD]),
+    ),
   });
 });
 afterAll(() => env?.teardown());
@@ -68,7 +72,9 @@ function mockActivities(overrides: Partial<OrderActivities> = {}): { activities:
     },
     createShipment: async (input) => {
       calls.ship.push(input);
-      return overrides.createShipment ? overrides.createShipment(input) : { shipmentId: 'shp_1', trackingNumber: 'TRK1' };
+      return overrides.createShipment
+        ? overrides.createShipment(input)
+        : { shipmentId: 'shp_1', trackingNumber: 'TRK1' };
     },
   };
   return { activities, calls };
@@ -84,7 +90,11 @@ async function runOrder(activities: OrderActivities, drive?: (workflowId: string
   });
   const order = newOrder();
   return worker.runUntil(async () => {
-    const handle = await env.client.workflow.start(orderWorkflow, { taskQueue, workflowId: workflowIdFor(order.orderId), args: [order] });
+    const handle = await env.client.workflow.start(orderWorkflow, {
+      taskQueue,
+      workflowId: workflowIdFor(order.orderId),
+      args: [order],
+    });
     await drive?.(handle.workflowId);
     return { order, state: await handle.result(), handle };
   });
@@ -110,17 +120,36 @@ describe('order workflow', () => {
   it('happy path: charges, ships and completes, with keys derived from the order', async () => {
     const { activities, calls } = mockActivities();
     const { order, state } = await runOrder(activities);
-    expect(state).toMatchObject({ status: 'COMPLETED', totalCents: 3490, payment: { chargeId: 'ch_1' }, shipment: { shipmentId: 'shp_1', trackingNumber: 'TRK1' }, failureReason: null });
-    expect(calls.charge).toEqual([expect.objectContaining({ idempotencyKey: `order:${order.orderId}:charge`, amountCents: 3490, currency: 'EUR' })]);
-    expect(calls.ship).toEqual([expect.objectContaining({ idempotencyKey: `order:${order.orderId}:shipment`, orderId: order.orderId })]);
+    expect(state).toMatchObject({
+      status: 'COMPLETED',
+      totalCents: 3490,
+      payment: { chargeId: 'ch_1' },
+      shipment: { shipmentId: 'shp_1', trackingNumber: 'TRK1' },
+      failureReason: null,
+    });
+    expect(calls.charge).toEqual([
+      expect.objectContaining({ idempotencyKey: `order:${order.orderId}:charge`, amountCents: 3490, currency: 'EUR' }),
+    ]);
+    expect(calls.ship).toEqual([
+      expect.objectContaining({ idempotencyKey: `order:${order.orderId}:shipment`, orderId: order.orderId }),
+    ]);
     expect(calls.refund).toHaveLength(0);
-    expect(calls.risk).toEqual([{ orderId: order.orderId, customerId: order.customerId, totalCents: 3490, currency: 'EUR', country: 'DE' }]);
+    expect(calls.risk).toEqual([
+      { orderId: order.orderId, customerId: order.customerId, totalCents: 3490, currency: 'EUR', country: 'DE' },
+    ]);
   });
 
   it('risk check refuses: REJECTED with the reason, before any charge', async () => {
-    const { activities, calls } = mockActivities({ assessRisk: async () => ({ approved: false, reason: 'too large' }) });
+    const { activities, calls } = mockActivities({
+      assessRisk: async () => ({ approved: false, reason: 'too large' }),
+    });
     const { state } = await runOrder(activities);
-    expect(state).toMatchObject({ status: 'REJECTED', failureReason: 'risk check: too large', payment: null, shipment: null });
+    expect(state).toMatchObject({
+      status: 'REJECTED',
+      failureReason: 'risk check: too large',
+      payment: null,
+      shipment: null,
+    });
     expect(calls.charge).toHaveLength(0);
     expect(calls.ship).toHaveLength(0);
   });
@@ -132,7 +161,11 @@ describe('order workflow', () => {
       },
     });
     const { state } = await runOrder(activities);
-    expect(state).toMatchObject({ status: 'PAYMENT_DECLINED', failureReason: 'Your card was declined.', payment: null });
+    expect(state).toMatchObject({
+      status: 'PAYMENT_DECLINED',
+      failureReason: 'Your card was declined.',
+      payment: null,
+    });
     expect(calls.charge).toHaveLength(1);
     expect(calls.ship).toHaveLength(0);
   });
@@ -146,7 +179,9 @@ describe('order workflow', () => {
     const { order, state } = await runOrder(activities);
     expect(state).toMatchObject({ status: 'FAILED', payment: { chargeId: 'ch_1', refundId: 're_1' }, shipment: null });
     expect(state.failureReason).toContain('cannot deliver');
-    expect(calls.refund).toEqual([{ idempotencyKey: `order:${order.orderId}:refund`, orderId: order.orderId, chargeId: 'ch_1', amountCents: 3490 }]);
+    expect(calls.refund).toEqual([
+      { idempotencyKey: `order:${order.orderId}:refund`, orderId: order.orderId, chargeId: 'ch_1', amountCents: 3490 },
+    ]);
   });
 
   it('transient failures are retried with the same key until they succeed', async () => {
@@ -172,7 +207,10 @@ describe('order workflow', () => {
     });
     const { state } = await runOrder(activities);
     expect(state).toMatchObject({ status: 'COMPLETED', payment: { chargeId: 'ch_after_timeout' } });
-    expect(calls.charge.map((c) => c.idempotencyKey)).toEqual([calls.charge[0].idempotencyKey, calls.charge[0].idempotencyKey]);
+    expect(calls.charge.map((c) => c.idempotencyKey)).toEqual([
+      calls.charge[0].idempotencyKey,
+      calls.charge[0].idempotencyKey,
+    ]);
   });
 
   it('cancel before shipping: lets the charge finish, refunds it, ends CANCELLED', async () => {
@@ -182,13 +220,20 @@ describe('order workflow', () => {
       const handle = env.client.workflow.getHandle(workflowId);
       await calledOnce(calls.charge);
       // Accepted by the validator while the charge is still in flight...
-      const cancelled = await handle.startUpdate(cancelOrderUpdate, { args: ['customer changed mind'], waitForStage: WorkflowUpdateStage.ACCEPTED });
+      const cancelled = await handle.startUpdate(cancelOrderUpdate, {
+        args: ['customer changed mind'],
+        waitForStage: WorkflowUpdateStage.ACCEPTED,
+      });
       expect((await handle.query(getOrderQuery)).status).toBe('PENDING');
       // ...and answered once the charge has finished and been refunded.
       charging.open();
       expect(await cancelled.result()).toMatchObject({ status: 'CANCELLED', failureReason: 'customer changed mind' });
     });
-    expect(state).toMatchObject({ status: 'CANCELLED', payment: { chargeId: 'ch_1', refundId: 're_1' }, shipment: null });
+    expect(state).toMatchObject({
+      status: 'CANCELLED',
+      payment: { chargeId: 'ch_1', refundId: 're_1' },
+      shipment: null,
+    });
     expect(calls.ship).toHaveLength(0);
     expect(calls.refund).toHaveLength(1);
   });
@@ -216,7 +261,11 @@ describe('order workflow', () => {
       await env.client.workflow.getHandle(workflowId).cancel();
       charging.open();
     });
-    expect(state).toMatchObject({ status: 'CANCELLED', failureReason: 'workflow cancellation requested', payment: { refundId: 're_1' } });
+    expect(state).toMatchObject({
+      status: 'CANCELLED',
+      failureReason: 'workflow cancellation requested',
+      payment: { refundId: 're_1' },
+    });
     expect(calls.ship).toHaveLength(0);
   });
 });
@@ -227,7 +276,9 @@ describe('order workflow: what the ledgers say', () => {
   };
 
   it('a charge the ledger shows refunded (an earlier run unwound it): CANCELLED, nothing shipped or refunded', async () => {
-    const { activities, calls } = mockActivities({ chargePayment: async () => ({ chargeId: 'ch_old', refunded: true }) });
+    const { activities, calls } = mockActivities({
+      chargePayment: async () => ({ chargeId: 'ch_old', refunded: true }),
+    });
     const { state } = await runOrder(activities);
     expect(state).toMatchObject({ status: 'CANCELLED', payment: { chargeId: 'ch_old' }, shipment: null });
     expect(state.failureReason).toContain('unwound before');
@@ -235,14 +286,22 @@ describe('order workflow: what the ledgers say', () => {
   });
 
   it('a charge that contradicts the order: NEEDS_REVIEW, no further effect', async () => {
-    const { activities, calls } = mockActivities({ chargePayment: failing(FAILURE_TYPES.needsReview, 'a charge of 100 EUR already exists') });
+    const { activities, calls } = mockActivities({
+      chargePayment: failing(FAILURE_TYPES.needsReview, 'a charge of 100 EUR already exists'),
+    });
     const { state } = await runOrder(activities);
-    expect(state).toMatchObject({ status: 'NEEDS_REVIEW', failureReason: 'payment: a charge of 100 EUR already exists', payment: null });
+    expect(state).toMatchObject({
+      status: 'NEEDS_REVIEW',
+      failureReason: 'payment: a charge of 100 EUR already exists',
+      payment: null,
+    });
     expect([calls.ship.length, calls.refund.length]).toEqual([0, 0]);
   });
 
   it('a shipment that stands elsewhere (NEEDS_REVIEW from shipping): never refunded', async () => {
-    const { activities, calls } = mockActivities({ createShipment: failing(FAILURE_TYPES.needsReview, 'shipment to another address exists') });
+    const { activities, calls } = mockActivities({
+      createShipment: failing(FAILURE_TYPES.needsReview, 'shipment to another address exists'),
+    });
     const { order, state } = await runOrder(activities);
     expect(state).toMatchObject({ status: 'NEEDS_REVIEW', payment: { chargeId: 'ch_1' }, shipment: null });
     expect(calls.refund).toHaveLength(0);
@@ -250,7 +309,9 @@ describe('order workflow: what the ledgers say', () => {
   });
 
   it('a charge refunded outside the run before shipping: CANCELLED without a second refund', async () => {
-    const { activities, calls } = mockActivities({ createShipment: failing(FAILURE_TYPES.chargeRefunded, 'charge ch_1 is refunded') });
+    const { activities, calls } = mockActivities({
+      createShipment: failing(FAILURE_TYPES.chargeRefunded, 'charge ch_1 is refunded'),
+    });
     const { state } = await runOrder(activities);
     expect(state).toMatchObject({ status: 'CANCELLED', shipment: null });
     expect(calls.refund).toHaveLength(0);
@@ -263,6 +324,8 @@ describe('order workflow: what the ledgers say', () => {
     });
     const { state } = await runOrder(activities);
     expect(state).toMatchObject({ status: 'NEEDS_REVIEW', payment: { chargeId: 'ch_1' } });
-    expect(state.failureReason).toMatch(/shipping failed: cannot deliver, but the refund of ch_1 was refused: shipment shp_9 exists/);
+    expect(state.failureReason).toMatch(
+      /shipping failed: cannot deliver, but the refund of ch_1 was refused: shipment shp_9 exists/,
+    );
   });
 });

@@ -1,4 +1,10 @@
-import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type ApiPrincipal, ApiKeys } from './api-keys';
@@ -26,8 +32,13 @@ export class ApiKeyGuard implements CanActivate {
     const secret = /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1];
     const principal = secret === undefined ? undefined : this.keys.authenticate(secret);
     if (!principal) {
-      void reply.header('www-authenticate', header ? 'Bearer realm="orders", error="invalid_token"' : 'Bearer realm="orders"');
-      throw new UnauthorizedException({ detail: header ? 'unknown or malformed API key' : 'send Authorization: Bearer <API key>' });
+      void reply.header(
+        'www-authenticate',
+        header ? 'Bearer realm="orders", error="invalid_token"' : 'Bearer realm="orders"',
+      );
+      throw new UnauthorizedException({
+        detail: header ? 'unknown or malformed API key' : 'send Authorization: Bearer <API key>',
+      });
     }
     const scope = this.reflector.get<Scope | undefined>(REQUIRED_SCOPE, context.getHandler());
     if (scope && !principal.scopes.includes(scope)) {

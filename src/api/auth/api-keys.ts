@@ -12,7 +12,10 @@ const apiKeySchema = z
     id: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/),
     secretSha256: z.string().regex(/^[0-9a-f]{64}$/, 'secretSha256 must be 64 lowercase hex digits'),
     scopes: z.array(z.enum(SCOPES)).min(1),
-    customerId: z.string().regex(/^[A-Za-z0-9\-_.:]{1,64}$/).optional(),
+    customerId: z
+      .string()
+      .regex(/^[A-Za-z0-9\-_.:]{1,64}$/)
+      .optional(),
   })
   .strict();
 const apiKeysFileSchema = z.array(apiKeySchema).min(1);
@@ -27,12 +30,18 @@ export class ApiKeys {
   private readonly entries: { principal: ApiPrincipal; hash: Buffer }[];
 
   constructor(entries: ApiKeyEntry[]) {
-    this.entries = entries.map(({ secretSha256, ...principal }) => ({ principal, hash: Buffer.from(secretSha256, 'hex') }));
+    this.entries = entries.map(({ secretSha256, ...principal }) => ({
+      principal,
+      hash: Buffer.from(secretSha256, 'hex'),
+    }));
   }
 
   static fromFile(path: string): ApiKeys {
     const parsed = apiKeysFileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    if (!parsed.success) throw new Error(`API_KEYS_FILE ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new Error(
+        `API_KEYS_FILE ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     return new ApiKeys(parsed.data);
   }
 
@@ -46,6 +55,7 @@ export class ApiKeys {
 }
 
 export function apiKeysFromEnv(env: NodeJS.ProcessEnv = process.env): ApiKeys {
-  if (!env.API_KEYS_FILE) throw new Error('API_KEYS_FILE is not set: every /orders route needs a key (npm start creates a development key)');
+  if (!env.API_KEYS_FILE)
+    throw new Error('API_KEYS_FILE is not set: every /orders route needs a key (npm start creates a development key)');
   return ApiKeys.fromFile(env.API_KEYS_FILE);
 }

@@ -25,6 +25,11 @@ export function answerMethodNotAllowed(fastify: FastifyInstance): void {
       .status(405)
       .header('allow', allow)
       .header('content-type', 'application/problem+json')
-      .send({ type: 'about:blank', title: 'method not allowed', status: 405, detail: `${request.method} is not served on ${path}; use ${allow}` });
+      .send({
+        type: 'about:blank',
+        title: 'method not allowed',
+        status: 405,
+        detail: `${request.method} is not served on ${path}; use ${allow}`,
+      });
   });
 }

@@ -8,7 +8,8 @@ import { z } from 'zod';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
 
-const jsonSchema = (schema: z.ZodType): JsonSchema => z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }) as JsonSchema;
+const jsonSchema = (schema: z.ZodType): JsonSchema =>
+  z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }) as JsonSchema;
 
 export const ApiZodBody = (schema: z.ZodType, required = true) => ApiBody({ schema: jsonSchema(schema), required });
 
@@ -17,7 +18,11 @@ export const ApiZodParam = (name: string, schema: z.ZodType) => ApiParam({ name,
 /** One query parameter per property of the (object) schema. */
 export function ApiZodQuery(schema: z.ZodObject) {
   const { properties = {}, required = [] } = jsonSchema(schema);
-  return applyDecorators(...Object.entries(properties).map(([name, property]) => ApiQuery({ name, required: required.includes(name), schema: property })));
+  return applyDecorators(
+    ...Object.entries(properties).map(([name, property]) =>
+      ApiQuery({ name, required: required.includes(name), schema: property }),
+    ),
+  );
 }
 
 const problemSchema = {
@@ -28,7 +33,10 @@ const problemSchema = {
     title: { type: 'string' },
     status: { type: 'integer' },
     detail: { type: 'string' },
-    errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+    errors: {
+      type: 'array',
+      items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+    },
   },
 };
 
@@ -36,7 +44,7 @@ const PROBLEMS = {
   400: 'Invalid request; `errors` names each field',
   401: 'No or unknown API key; header `WWW-Authenticate: Bearer`',
   403: 'The API key lacks the scope, or is bound to another customer',
-  404: 'Unknown order (or another customer\'s, for a customer-bound key)',
+  404: "Unknown order (or another customer's, for a customer-bound key)",
   409: 'Conflict with the order as it stands',
   413: 'Body larger than 256 KiB',
   415: 'Body not `application/json`',
@@ -57,4 +65,3 @@ export function ApiProblems(statuses: ProblemStatus[], conflict?: string) {
     ),
   );
 }
-

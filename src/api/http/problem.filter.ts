@@ -37,20 +37,40 @@ export class ProblemFilter implements ExceptionFilter {
         type: 'about:blank',
         title: titleOf(status),
         status,
-        detail: typeof rest.detail === 'string' ? rest.detail : Array.isArray(message) ? message.join('; ') : String(message ?? exception.message),
+        detail:
+          typeof rest.detail === 'string'
+            ? rest.detail
+            : Array.isArray(message)
+              ? message.join('; ')
+              : String(message ?? exception.message),
       };
     }
     // Fastify's own client errors (malformed JSON, unsupported media type, body too large).
     const fastifyStatus = (exception as { statusCode?: number }).statusCode;
     if (fastifyStatus && fastifyStatus >= 400 && fastifyStatus < 500) {
-      return { type: 'about:blank', title: titleOf(fastifyStatus), status: fastifyStatus, detail: (exception as Error).message };
+      return {
+        type: 'about:blank',
+        title: titleOf(fastifyStatus),
+        status: fastifyStatus,
+        detail: (exception as Error).message,
+      };
     }
     if (isTemporalUnavailable(exception)) {
       this.logger.warn({ err: exception, url: request.url }, 'Temporal unavailable');
-      return { type: 'about:blank', title: 'service unavailable', status: 503, detail: 'Temporal is unavailable; retry the request' };
+      return {
+        type: 'about:blank',
+        title: 'service unavailable',
+        status: 503,
+        detail: 'Temporal is unavailable; retry the request',
+      };
     }
     this.logger.error({ err: exception, url: request.url }, 'unhandled error');
-    return { type: 'about:blank', title: 'internal server error', status: 500, detail: 'unexpected error; see the API logs' };
+    return {
+      type: 'about:blank',
+      title: 'internal server error',
+      status: 500,
+      detail: 'unexpected error; see the API logs',
+    };
   }
 }
 

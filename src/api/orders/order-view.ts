@@ -17,7 +17,6 @@ export interface OrderSummary {
   links: { temporalUi: string };
 }
 
-
 export function temporalUiLink(uiUrl: string, namespace: string, workflowId: string): string {
   return `${uiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }

@@ -21,7 +21,9 @@ import type { OrderSummary, OrderView } from './order-view';
 import { OrdersService } from './orders.service';
 import { MAX_WAIT_S, preferredWait } from './prefer-wait';
 
-const PREFERENCE_APPLIED = { 'Preference-Applied': { description: 'wait=<seconds> when a wait was honoured', schema: { type: 'string' } } };
+const PREFERENCE_APPLIED = {
+  'Preference-Applied': { description: 'wait=<seconds> when a wait was honoured', schema: { type: 'string' } },
+};
 
 // The key is checked before the rate limit, so the limit counts per key.
 @ApiTags('orders')
@@ -40,8 +42,17 @@ export class OrdersController {
     required: false,
     description: `RFC 7240 \`wait=<seconds>\` (at most ${MAX_WAIT_S}): answer once the payment is decided (PAID or an ending) or the wait runs out; answered with \`Preference-Applied\``,
   })
-  @ApiResponse({ status: 202, description: 'New order: its workflow was started (with Prefer: wait, the view once the payment is decided or the wait ran out)', headers: PREFERENCE_APPLIED })
-  @ApiResponse({ status: 200, description: 'Same order and body again: the existing order, header Idempotent-Replayed: true', headers: PREFERENCE_APPLIED })
+  @ApiResponse({
+    status: 202,
+    description:
+      'New order: its workflow was started (with Prefer: wait, the view once the payment is decided or the wait ran out)',
+    headers: PREFERENCE_APPLIED,
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'Same order and body again: the existing order, header Idempotent-Replayed: true',
+    headers: PREFERENCE_APPLIED,
+  })
   @ApiProblems([400, 401, 403, 409, 413, 415, 429, 503], 'Same orderId with a different body; nothing started')
   async submit(
     @Caller() caller: ApiPrincipal,
@@ -61,7 +72,7 @@ export class OrdersController {
   @RequireScope('orders:read')
   @ApiOperation({ summary: 'List orders from Temporal visibility, filtered by status and customer' })
   @ApiZodQuery(listOrdersQuerySchema)
-  @ApiResponse({ status: 200, description: '`{ data: [...] }`; a customer-bound key sees its customer\'s orders only' })
+  @ApiResponse({ status: 200, description: "`{ data: [...] }`; a customer-bound key sees its customer's orders only" })
   @ApiProblems([400, 401, 403, 429, 503])
   async list(
     @Caller() caller: ApiPrincipal,
@@ -76,7 +87,10 @@ export class OrdersController {
   @ApiZodParam('orderId', orderIdSchema)
   @ApiResponse({ status: 200, description: 'The order view' })
   @ApiProblems([400, 401, 403, 404, 429, 503])
-  async get(@Caller() caller: ApiPrincipal, @Param('orderId', new ZodValidationPipe(orderIdSchema, 'orderId')) orderId: string): Promise<OrderView> {
+  async get(
+    @Caller() caller: ApiPrincipal,
+    @Param('orderId', new ZodValidationPipe(orderIdSchema, 'orderId')) orderId: string,
+  ): Promise<OrderView> {
     return this.orders.get(orderId, caller);
   }
 

@@ -1,4 +1,10 @@
-import { ConflictException, ForbiddenException, Injectable, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import {
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  NotFoundException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -69,7 +75,9 @@ export class OrdersService {
    */
   async submit(order: Order, caller: ApiPrincipal, waitS?: number): Promise<{ created: boolean; view: OrderView }> {
     if (caller.customerId !== undefined && caller.customerId !== order.customerId) {
-      throw new ForbiddenException({ detail: `API key ${caller.id} may submit orders for customer ${caller.customerId} only` });
+      throw new ForbiddenException({
+        detail: `API key ${caller.id} may submit orders for customer ${caller.customerId} only`,
+      });
     }
     const workflowId = workflowIdFor(order.orderId);
     const memo: OrderMemo = {
@@ -99,7 +107,10 @@ export class OrdersService {
       await this.temporal.workflow.start<OrderWorkflow>(ORDER_WORKFLOW_TYPE, options);
       // The run was just accepted: its state is the initial one, which the workflow builds
       // from the same memo; no further call to Temporal or the worker.
-      return { created: true, view: this.toView(workflowId, initialOrderState(order, memo.receivedAt, memo.fingerprint)) };
+      return {
+        created: true,
+        view: this.toView(workflowId, initialOrderState(order, memo.receivedAt, memo.fingerprint)),
+      };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       try {
@@ -116,14 +127,20 @@ export class OrdersService {
             workflowId,
           });
         }
-        const decided = !outcome.closed && deadline !== undefined ? await this.paymentDecided(handle, deadline) : undefined;
-        return { created: false, view: this.toView(workflowId, decided ?? (await this.stateAfter(handle, outcome, description))) };
+        const decided =
+          !outcome.closed && deadline !== undefined ? await this.paymentDecided(handle, deadline) : undefined;
+        return {
+          created: false,
+          view: this.toView(workflowId, decided ?? (await this.stateAfter(handle, outcome, description))),
+        };
       } catch (lookup) {
         // Temporal refused the start because the run exists, yet reading it found none: a
         // passing state (seen on the Temporal server around a PostgreSQL restart), not an
         // unknown order. 503 with Retry-After, so the client asks again.
         if (!(lookup instanceof NotFoundException)) throw lookup;
-        throw new ServiceUnavailableException({ detail: `order ${order.orderId} exists but cannot be read yet; retry the request` });
+        throw new ServiceUnavailableException({
+          detail: `order ${order.orderId} exists but cannot be read yet; retry the request`,
+        });
       }
     }
   }
@@ -136,10 +153,16 @@ export class OrdersService {
   private async startAndWait(options: WorkflowStartOptions<OrderWorkflow>, memo: OrderMemo, deadline: number) {
     // FAIL, as for a plain start: a run already there makes this throw, so it is answered as a duplicate.
     const workflowId = options.workflowId;
-    const start = new WithStartWorkflowOperation<OrderWorkflow>(ORDER_WORKFLOW_TYPE, { ...options, workflowIdConflictPolicy: 'FAIL' });
+    const start = new WithStartWorkflowOperation<OrderWorkflow>(ORDER_WORKFLOW_TYPE, {
+      ...options,
+      workflowIdConflictPolicy: 'FAIL',
+    });
     try {
       const state = await this.temporal.withDeadline(deadline, () =>
-        this.temporal.workflow.executeUpdateWithStart(paymentDecidedUpdate, { updateId: memo.submissionId, startWorkflowOperation: start }),
+        this.temporal.workflow.executeUpdateWithStart(paymentDecidedUpdate, {
+          updateId: memo.submissionId,
+          startWorkflowOperation: start,
+        }),
       );
       return { created: true, view: this.toView(workflowId, state) };
     } catch (err) {
@@ -149,7 +172,12 @@ export class OrdersService {
       // that would wait longer still.
       const handle = this.handle(orderIdOf(workflowId));
       const description = await this.describe(handle);
-      if (orderMemo(description.memo).submissionId !== memo.submissionId) throw new WorkflowExecutionAlreadyStartedError('started by another submission', workflowId, ORDER_WORKFLOW_TYPE);
+      if (orderMemo(description.memo).submissionId !== memo.submissionId)
+        throw new WorkflowExecutionAlreadyStartedError(
+          'started by another submission',
+          workflowId,
+          ORDER_WORKFLOW_TYPE,
+        );
       return { created: true, view: this.toView(workflowId, this.knownWithoutWorker(handle, description, {})) };
     }
   }
@@ -179,7 +207,9 @@ export class OrdersService {
         view = this.toView(handle.workflowId, await handle.executeUpdate(cancelOrderUpdate, { args: [reason] }));
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) {
-          throw new ConflictException({ detail: `order ${orderId} cannot be cancelled: ${err.cause?.message ?? err.message}` });
+          throw new ConflictException({
+            detail: `order ${orderId} cannot be cancelled: ${err.cause?.message ?? err.message}`,
+          });
         }
         if (!isClosedWhileUpdating(err)) throw err;
       }
@@ -187,7 +217,10 @@ export class OrdersService {
     view ??= this.toView(handle.workflowId, await this.currentState(handle));
     if (view.status !== 'CANCELLED') {
       const why = view.failureReason ? ` (${view.failureReason})` : '';
-      throw new ConflictException({ detail: `order ${orderId} cannot be cancelled: it is ${view.status}${why}`, orderStatus: view.status });
+      throw new ConflictException({
+        detail: `order ${orderId} cannot be cancelled: it is ${view.status}${why}`,
+        orderStatus: view.status,
+      });
     }
     return view;
   }
@@ -240,7 +273,11 @@ export class OrdersService {
     return this.stateAfter(handle, await this.outcome(handle));
   }
 
-  private async stateAfter(handle: OrderHandle, { closed, result }: Outcome, known?: WorkflowExecutionDescription): Promise<OrderState> {
+  private async stateAfter(
+    handle: OrderHandle,
+    { closed, result }: Outcome,
+    known?: WorkflowExecutionDescription,
+  ): Promise<OrderState> {
     if (result) return result;
     if (!closed) {
       // A running order is answered by its worker; with none up (or all busy) the query would
@@ -252,7 +289,9 @@ export class OrdersService {
   }
 
   private queryWithDeadline(handle: OrderHandle): Promise<OrderState | undefined> {
-    return this.temporal.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(getOrderQuery)).catch(() => undefined);
+    return this.temporal
+      .withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(getOrderQuery))
+      .catch(() => undefined);
   }
 
   /**
@@ -263,7 +302,14 @@ export class OrdersService {
     const closeEvent = await this.closeEvent(handle);
     const completed = closeEvent?.workflowExecutionCompletedEventAttributes;
     if (!completed) return { closed: Boolean(closeEvent) };
-    return { closed: true, result: await decodeFromPayloadsAtIndex<OrderState>(this.temporal.options.loadedDataConverter, 0, completed.result?.payloads) };
+    return {
+      closed: true,
+      result: await decodeFromPayloadsAtIndex<OrderState>(
+        this.temporal.options.loadedDataConverter,
+        0,
+        completed.result?.payloads,
+      ),
+    };
   }
 
   /**
@@ -289,15 +335,26 @@ export class OrdersService {
    * Terminated, timed out or failed outside the lifecycle (an operator's action): reported as
    * FAILED, with what the run knew (payment, shipment) when a worker can replay it.
    */
-  private async endedOutsideLifecycle(handle: OrderHandle, description: WorkflowExecutionDescription): Promise<OrderState> {
+  private async endedOutsideLifecycle(
+    handle: OrderHandle,
+    description: WorkflowExecutionDescription,
+  ): Promise<OrderState> {
     const failureReason = `workflow ${description.status.name.toLowerCase()}`;
     const known = await this.queryWithDeadline(handle);
     if (known) return { ...known, status: 'FAILED', failureReason };
-    return this.knownWithoutWorker(handle, description, { status: 'FAILED', failureReason, updatedAt: (description.closeTime ?? description.startTime).toISOString() });
+    return this.knownWithoutWorker(handle, description, {
+      status: 'FAILED',
+      failureReason,
+      updatedAt: (description.closeTime ?? description.startTime).toISOString(),
+    });
   }
 
   /** The order as Temporal alone knows it: search attributes and the memo the API wrote. */
-  private knownWithoutWorker(handle: OrderHandle, description: WorkflowExecutionDescription, overrides: Partial<OrderState>): OrderState {
+  private knownWithoutWorker(
+    handle: OrderHandle,
+    description: WorkflowExecutionDescription,
+    overrides: Partial<OrderState>,
+  ): OrderState {
     const attributes = description.typedSearchAttributes;
     const memo = orderMemo(description.memo);
     const createdAt = memo.receivedAt ?? description.startTime.toISOString();

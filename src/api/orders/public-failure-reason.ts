@@ -6,7 +6,11 @@ import type { OrderStatus } from '../../shared/order-state';
 
 const FAILED_PREFIXES: [RegExp, (reason: string) => string][] = [
   [/^payment failed/, () => 'the payment could not be taken'],
-  [/^shipping failed/, (reason) => `the carrier refused the shipment; ${/payment refunded$/.test(reason) ? 'payment refunded' : 'the refund needs review'}`],
+  [
+    /^shipping failed/,
+    (reason) =>
+      `the carrier refused the shipment; ${/payment refunded$/.test(reason) ? 'payment refunded' : 'the refund needs review'}`,
+  ],
   [/^cancelled \(/, () => 'cancelled, but the refund needs review'],
   // Set by the API itself for a run ended outside its lifecycle (terminated, timed out...).
   [/^workflow [a-z_]+$/, (reason) => reason],

@@ -14,7 +14,8 @@ const TAG_BYTES = 16;
 const utf8 = (value: string) => new TextEncoder().encode(value);
 const text = (value: Uint8Array | null | undefined) => (value ? new TextDecoder().decode(value) : undefined);
 
-export const isEncrypted = (payload: Payload): boolean => text(payload.metadata?.[METADATA_ENCODING_KEY]) === ENCRYPTED_ENCODING;
+export const isEncrypted = (payload: Payload): boolean =>
+  text(payload.metadata?.[METADATA_ENCODING_KEY]) === ENCRYPTED_ENCODING;
 
 export class AesGcmCodec implements PayloadCodec {
   constructor(private readonly keys: EncryptionKeys) {}

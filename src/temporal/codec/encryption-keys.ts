@@ -21,8 +21,10 @@ export function parseEncryptionKeys(value: string): EncryptionKeys {
       const at = entry.indexOf(':');
       const id = entry.slice(0, at);
       const key = Buffer.from(entry.slice(at + 1), 'base64');
-      if (at < 1 || !KEY_ID.test(id)) throw new Error(`ENCRYPTION_KEYS: "${id || entry.slice(0, 8)}" is not a key ID (1-64 of letters, digits, ._-)`);
-      if (key.length !== 32) throw new Error(`ENCRYPTION_KEYS: key ${id} must be 32 bytes of base64, got ${key.length}`);
+      if (at < 1 || !KEY_ID.test(id))
+        throw new Error(`ENCRYPTION_KEYS: "${id || entry.slice(0, 8)}" is not a key ID (1-64 of letters, digits, ._-)`);
+      if (key.length !== 32)
+        throw new Error(`ENCRYPTION_KEYS: key ${id} must be 32 bytes of base64, got ${key.length}`);
       return [id, key] as const;
     });
   if (entries.length === 0) throw new Error('ENCRYPTION_KEYS is empty: give at least one id:base64key');
@@ -35,7 +37,10 @@ export function parseEncryptionKeys(value: string): EncryptionKeys {
 /** The keys every process of the service uses; refuses to run without them. */
 export function encryptionKeysFromEnv(env: NodeJS.ProcessEnv = process.env): EncryptionKeys {
   const value = env.ENCRYPTION_KEYS;
-  if (!value) throw new Error('ENCRYPTION_KEYS is not set: payloads in Temporal are encrypted (npm start generates a development key into .data/)');
+  if (!value)
+    throw new Error(
+      'ENCRYPTION_KEYS is not set: payloads in Temporal are encrypted (npm start generates a development key into .data/)',
+    );
   return parseEncryptionKeys(value);
 }
 

@@ -13,6 +13,8 @@ export const payloadFromJson = ({ metadata = {}, data = '' }: JsonPayload): Payl
 });
 
 export const payloadToJson = (payload: Payload): Required<JsonPayload> => ({
-  metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')])),
+  metadata: Object.fromEntries(
+    Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')]),
+  ),
   data: Buffer.from(payload.data ?? []).toString('base64'),
 });
