@@ -1,14 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import { logLevel } from '../shared/config';
 import { workflowIdFor } from '../shared/order-contract';
-import { shutdownTracing } from '../telemetry/tracing';
-import { AuthModule } from './auth/auth.module';
-import { HealthController } from './health/health.controller';
-import { OrdersController } from './orders/orders.controller';
-import { OrdersService } from './orders/orders.service';
+import { HealthModule } from './health/health.module';
+import { OrdersModule } from './orders/orders.module';
+import { TelemetryModule } from './telemetry.module';
 import { TemporalModule } from './temporal.module';
 
 @Module({
@@ -27,16 +24,11 @@ import { TemporalModule } from './temporal.module';
         autoLogging: { ignore: (req) => ['/health', '/ready', '/metrics'].includes(req.url ?? '') },
       },
     }),
-    TerminusModule,
     PrometheusModule.register({ path: '/metrics', defaultMetrics: { enabled: true } }),
     TemporalModule,
-    AuthModule,
-  ],
-  controllers: [OrdersController, HealthController],
-  providers: [
-    OrdersService,
-    // Pending spans are exported before the process exits (a no-op unless tracing is on).
-    { provide: 'TRACING_SHUTDOWN', useValue: { onApplicationShutdown: shutdownTracing } },
+    TelemetryModule,
+    HealthModule,
+    OrdersModule,
   ],
 })
 export class AppModule {}
