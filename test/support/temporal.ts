@@ -48,13 +48,17 @@ export async function activityAttempts(workflowId: string): Promise<Record<strin
   return attempts;
 }
 
-/** Waits until the run has an attempt of `activityType` started (in flight on a worker). */
+/** Waits until an attempt of `activityType` has started: in flight on a worker, or retrying after one. */
 export async function waitForStartedActivity(workflowId: string, activityType: string) {
   const handle = (await temporal()).workflow.getHandle(workflowId);
   // A deadline, not a count: under load each describe takes longer.
   for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
     const pending = (await handle.describe()).raw.pendingActivities ?? [];
-    if (pending.some((a) => a.activityType?.name === activityType && a.lastStartedTime)) return;
+    // Started now, or retrying (attempt 2+): an attempt that fails fast is back to scheduled,
+    // without a start time, between polls.
+    const started = (a: (typeof pending)[number]) =>
+      a.activityType?.name === activityType && (a.lastStartedTime || (a.attempt ?? 1) > 1);
+    if (pending.some(started)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${activityType} never started`);
