@@ -122,6 +122,18 @@ export function logLevel(env: NodeJS.ProcessEnv = process.env): string {
   return str(env, 'LOG_LEVEL', 'info');
 }
 
+/**
+ * How `npm start` prints its processes' logs: `pretty` (pino-pretty, coloured, one line each
+ * with the process name) on a terminal, `json` (one JSON object a line) elsewhere; LOG_FORMAT
+ * overrides either way.
+ */
+export function logFormat(env: NodeJS.ProcessEnv = process.env, terminal = process.stdout.isTTY === true) {
+  const format = str(env, 'LOG_FORMAT', terminal ? 'pretty' : 'json');
+  if (format !== 'pretty' && format !== 'json')
+    throw new Error(`LOG_FORMAT must be "pretty" or "json", got "${format}"`);
+  return format;
+}
+
 export function riskConfig(env: NodeJS.ProcessEnv = process.env) {
   return {
     /** Orders above this total are refused by the risk check (cents). */

@@ -5,8 +5,8 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 // A child process of the stack: started with its own environment, its output either
-// prefixed onto ours or written to <logDir>/<name>.log, stopped with SIGTERM (or its own
-// stop signal) then SIGKILL.
+// handed line by line to the launcher or written to <logDir>/<name>.log, stopped with SIGTERM
+// (or its own stop signal) then SIGKILL.
 
 export interface ChildSpec {
   name: string;
@@ -24,9 +24,10 @@ export class Child {
   private process?: ChildProcess;
   private exited?: Promise<void>;
 
+  /** @param output a folder for <name>.log, or what receives each line of output */
   constructor(
     readonly spec: ChildSpec,
-    private readonly logDir?: string,
+    private readonly output: string | ((line: string) => void),
   ) {}
 
   get pid(): number | undefined {
@@ -35,18 +36,24 @@ export class Child {
 
   async start(): Promise<void> {
     const { name, command, args, env } = this.spec;
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    // A process group of its own: Ctrl-C on a terminal signals the launcher only, which
+    // stops the parts in order (stack.ts) instead of all at once. A killed launcher still
+    // takes them along (exit-with-parent.ts, exitWithParent below).
+    const child = spawn(command, args, {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
     this.process = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    if (this.logDir) {
-      mkdirSync(this.logDir, { recursive: true });
-      const log = createWriteStream(join(this.logDir, `${name}.log`), { flags: 'a' });
+    const output = this.output;
+    if (typeof output === 'string') {
+      mkdirSync(output, { recursive: true });
+      const log = createWriteStream(join(output, `${name}.log`), { flags: 'a' });
       child.stdout!.pipe(log, { end: false });
       child.stderr!.pipe(log, { end: false });
     } else {
-      for (const stream of [child.stdout!, child.stderr!]) {
-        createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${name}] ${line}\n`));
-      }
+      for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on('line', output);
     }
     await this.waitReady();
   }

@@ -1,10 +1,41 @@
 // `npm start [-- --temporal dev|postgres] [--workers N] [--apis N] [--kafka]`: the whole stack in the
-// foreground until Ctrl-C. `npm run start:temporal`: only Temporal and its UI's codec server,
-// for running the other parts by hand.
+// foreground until Ctrl-C (a second Ctrl-C kills what is still running). `npm run start:temporal`:
+// only Temporal and its UI's codec server, for running the other parts by hand. Every process's
+// log lines are printed named after it (log-lines.ts); the summary comes once all are ready and
+// quiet, and again on Enter.
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { logFormat } from '../shared/config';
+import type { Order } from '../shared/order-schema';
+import { logLineFormatter } from './log-lines';
 import { stackArgs } from './stack-args';
 import { defaultStackOptions, startStack } from './stack';
 
+/** The first order the summary suggests: the README's. */
+const FIRST_ORDER: Order = {
+  orderId: 'order-1001',
+  customerId: 'cust-42',
+  items: [{ sku: 'mug', quantity: 2, unitPriceCents: 1250 }],
+  currency: 'EUR',
+  shippingAddress: { name: 'Ada', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' },
+  paymentToken: 'tok_visa',
+};
+
+/** npm forwards the terminal's Ctrl-C to us as well: one keypress arrives twice within this time. */
+const SAME_KEYPRESS_MS = 500;
+
 async function main() {
+  const format = logFormat();
+  const formatLine = logLineFormatter(format, process.stdout.isTTY === true);
+  let lastLineAt = Date.now();
+  // The dev server's own system workers poll it while it shuts down and warn that it is
+  // gone: on a clean stop, only its errors are shown.
+  let temporalStopping = false;
+  const print = (name: string, line: string) => {
+    lastLineAt = Date.now();
+    process.stdout.write(formatLine(name, line, name === 'temporal' && temporalStopping ? 'error' : undefined));
+  };
+  const say = (line: string) => print('stack', line);
   const { positionals, engine, workers, apis, kafka } = stackArgs(process.argv.slice(2));
   const temporalOnly = positionals[0] === 'temporal';
   const kafkaPort = Number(process.env.KAFKA_PORT || 9092);
@@ -18,6 +49,7 @@ async function main() {
     apis,
     kafka: kafkaPorts,
     services: temporalOnly ? (['temporal', 'codec'] as const).slice() : undefined,
+    logLine: print,
   };
   const stack = await startStack(options);
   const { urls } = stack;
@@ -43,30 +75,49 @@ async function main() {
             ]
           : []),
       ];
-  const apiKey = stack.apiKey && [
-    stack.apiKey.created
-      ? `  API key       ${stack.apiKey.secret}  (new, every scope; printed this once, kept in ${stack.apiKey.secretFile})`
-      : `  API key       in ${stack.apiKey.secretFile}: curl -H "Authorization: Bearer $(cat ${stack.apiKey.secretFile})" ...`,
+  let keyShown = false;
+  const apiKey = (key: NonNullable<typeof stack.apiKey>) => [
+    key.created && !keyShown
+      ? `API key       ${key.secret}  (new, every scope; printed this once, kept in ${key.secretFile})`
+      : `API key       in ${key.secretFile}`,
+    `First order   curl -i ${urls.api}/orders -H "Authorization: Bearer $(cat ${key.secretFile})" -H 'content-type: application/json' -d '${JSON.stringify(FIRST_ORDER)}'`,
   ];
-  console.log(
-    [
-      '',
-      'Stack is up:',
-      ...lines.map((l) => `  ${l}`),
-      ...(apiKey ?? []),
-      `  Data          ${options.dataDir}`,
-      'Ctrl-C stops everything.',
-      '',
-    ].join('\n'),
-  );
+  const printSummary = () => {
+    const summary = [...lines, ...(stack.apiKey ? apiKey(stack.apiKey) : []), `Data          ${options.dataDir}`];
+    keyShown = true;
+    process.stdout.write(
+      format === 'json'
+        ? `${JSON.stringify({ level: 30, time: Date.now(), name: 'stack', msg: 'Stack is up', summary })}\n`
+        : [
+            '',
+            'Stack is up:',
+            ...summary.map((l) => `  ${l}`),
+            'Enter shows this again; Ctrl-C stops everything.',
+            '',
+          ].join('\n') + '\n',
+    );
+  };
+  // Last on the screen: after the parts' start-up lines, which trail their readiness a little.
+  for (const deadline = Date.now() + 10_000; Date.now() - lastLineAt < 1_000 && Date.now() < deadline;)
+    await sleep(200);
+  printSummary();
+  if (process.stdin.isTTY) createInterface({ input: process.stdin, terminal: false }).on('line', printSummary);
 
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping the stack...`);
-    await stack.stop();
-    console.log('stopped.');
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < SAME_KEYPRESS_MS) return;
+      say(`${signal} again: killing every part`);
+      await stack.kill();
+      process.exit(130);
+    }
+    stoppingSince = Date.now();
+    say(`${signal}: stopping the stack in order (Ctrl-C again kills it at once)`);
+    await stack.stop((names) => {
+      temporalStopping ||= names.includes('temporal');
+      say(`stopping ${names.join(', ')}`);
+    });
+    say('stopped');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -38,8 +38,10 @@ export interface StackOptions {
   /** How many workers and API replicas (default 1 each); API replicas listen on consecutive ports from `ports.api`. */
   workers?: number;
   apis?: number;
-  /** Child output goes to <logDir>/<name>.log; without it, prefixed onto our stdout. */
+  /** Child output goes to <logDir>/<name>.log; without it, line by line to `logLine`. */
   logDir?: string;
+  /** Receives each line of a child's output when there is no `logDir` (default: `[name] line` on stdout). */
+  logLine?: (name: string, line: string) => void;
   /**
    * Extra environment for every child. Without ENCRYPTION_KEYS or API_KEYS_FILE (here or in
    * ours), development ones are made in the data folder.
@@ -62,6 +64,26 @@ export type ServiceName = (typeof SERVICES)[number] | (typeof KAFKA_SERVICES)[nu
 /** Every process a stack may run: the services, and the production engine's database and UI server. */
 export type PartName = ServiceName | 'postgres' | 'temporal-ui';
 
+/**
+ * When each part stops, lowest first, parts of one stage together: what takes work in (the
+ * ingest, which submits through the API, then the API) before the workers, which drain their
+ * tasks while Temporal and the providers still answer; the engine after everything that
+ * talks to it, PostgreSQL and Kafka (which the workers publish to) last. Stopped in any other
+ * order, a part left running retries against one already gone and fills the screen with
+ * connection errors.
+ */
+const STOP_STAGE: Record<PartName, number> = {
+  ingest: 0,
+  api: 1,
+  worker: 2,
+  sandbox: 3,
+  codec: 3,
+  'temporal-ui': 3,
+  temporal: 4,
+  postgres: 5,
+  kafka: 5,
+};
+
 export interface Stack {
   urls: {
     api: string;
@@ -80,7 +102,10 @@ export interface Stack {
   child(name: PartName, replica?: number): Child;
   /** Every process of a part (several for workers and APIs). */
   children(name: PartName): Child[];
-  stop(): Promise<void>;
+  /** Stops every part in STOP_STAGE order; `stopping` hears the names of each stage's processes first. */
+  stop(stopping?: (names: string[]) => void): Promise<void>;
+  /** SIGKILLs every process at once (a second Ctrl-C). */
+  kill(): Promise<void>;
 }
 
 export function projectRoot(from = __dirname): string {
@@ -239,19 +264,26 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   const children = new Map<PartName, Child[]>();
-  const started: Child[] = [];
-  const stop = async () => {
-    for (const child of [...started].reverse()) await child.stop();
+  const started: { part: PartName; child: Child }[] = [];
+  const stop = async (stopping?: (names: string[]) => void) => {
+    const stages = [...new Set(Object.values(STOP_STAGE))].sort((a, b) => a - b);
+    for (const stage of stages) {
+      const due = started.filter(({ part }) => STOP_STAGE[part] === stage).map(({ child }) => child);
+      if (due.length === 0) continue;
+      stopping?.(due.map((child) => child.spec.name));
+      await Promise.all(due.map((child) => child.stop()));
+    }
   };
+  const logLine = options.logLine ?? ((name: string, line: string) => process.stdout.write(`[${name}] ${line}\n`));
   try {
     for (const name of wanted) {
       for (const part of parts[name]()) {
-        const child = new Child(part.spec, options.logDir);
+        const child = new Child(part.spec, options.logDir ?? ((line) => logLine(part.spec.name, line)));
         const partName = part.spec.name.replace(/-\d+$/, '') as PartName;
         children.set(partName, [...(children.get(partName) ?? []), child]);
         await part.beforeStart?.();
         await child.start();
-        started.push(child);
+        started.push({ part: partName, child });
         await part.afterStart?.();
       }
     }
@@ -265,7 +297,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (!found) throw new Error(`this stack runs no ${replicaName(name, replica)}`);
     return found;
   };
-  return { urls, env, apiKey, child, children: all, stop };
+  const kill = async () => {
+    await Promise.all(started.map(({ child }) => child.kill()));
+  };
+  return { urls, env, apiKey, child, children: all, stop, kill };
 }
 
 /**

@@ -37,6 +37,9 @@ export function devServerArgs({ dbFile, port, uiPort, codecEndpoint }: DevServer
     codecEndpoint,
     '--log-level',
     'warn',
+    // JSON like our processes' logs: `npm start` shows each line with its level (log-lines.ts).
+    '--log-format',
+    'json',
     // WAL with synchronous=NORMAL: durable across a crash of the process (not of the machine),
     // and about twice the throughput of SQLite's default rollback journal (docs/benchmarks.md).
     '--sqlite-pragma',
