@@ -1,24 +1,29 @@
 // `npm run bench -- --orders 1000 --concurrency 50 --duplicates 1`: throughput and latency
 // of the service against Temporal's own ceiling on the same server in the same run, and
 // what a duplicate submission costs (CPU of every process of the stack) against a new order.
-// Prints a table, then one JSON line with every figure. `--temporal postgres` measures the
-// production engine; `--workers N --apis N` several workers and API replicas (requests go
-// round-robin over the replicas).
+// Prints a table, then one JSON line with every figure; shows its progress on stderr; writes
+// the figures with their time series to <out>/bench.json and as a chart to <out>/bench.svg.
+// `--temporal postgres` measures the production engine; `--workers N --apis N` several
+// workers and API replicas (requests go round-robin over the replicas).
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Order } from '../src/shared/order-schema';
 import { workerConfig } from '../src/shared/config';
 import { ORDER_WORKFLOW_TYPE, workflowIdFor } from '../src/shared/order-contract';
 import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
+import { Progress } from '../src/stack/progress';
 import { type PartName, startScratchStack } from '../src/stack/stack';
 import { STACK_ARG_OPTIONS, stackShape } from '../src/stack/stack-args';
 import { encryptingDataConverter } from '../src/temporal/codec/data-converter';
 import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
+import { type BenchSample, benchChartSpec } from './bench-chart';
 import { measureCheckout } from './checkout-latency';
 import { mapLimit } from './map-limit';
+import { svgChart } from './svg-chart';
 
 const { values: opts } = parseArgs({
   options: {
@@ -26,6 +31,7 @@ const { values: opts } = parseArgs({
     concurrency: { type: 'string', default: '50' },
     duplicates: { type: 'string', default: '1' },
     'deadline-s': { type: 'string', default: '900' },
+    out: { type: 'string', default: 'bench-results' },
     ...STACK_ARG_OPTIONS,
   },
 });
@@ -34,6 +40,7 @@ const N = Number(opts.orders);
 const C = Number(opts.concurrency);
 const D = Number(opts.duplicates);
 const DEADLINE = Date.now() + Number(opts['deadline-s']) * 1000;
+const progress = new Progress('bench');
 /** Activities on an order's happy path: risk check, charge, shipment. */
 const ACTIVITIES_PER_ORDER = 3;
 
@@ -46,11 +53,17 @@ const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 
 /**
  * Waits until `count` workflows matching `query` are closed; polls visibility (each count
- * scans it, so not too often).
+ * scans it, so not too often), telling `polled` each count.
  */
-async function waitClosed(client: Client, query: string, count: number): Promise<number> {
+async function waitClosed(
+  client: Client,
+  query: string,
+  count: number,
+  polled: (closed: number) => void,
+): Promise<number> {
   while (Date.now() < DEADLINE) {
     const { count: closed } = await client.workflow.count(`${query} AND ExecutionStatus != 'Running'`);
+    polled(closed);
     if (closed >= count) return Date.now();
     await sleep(500);
   }
@@ -69,18 +82,23 @@ function statFields(pid: number): string[] | undefined {
   }
 }
 
-/**
- * CPU seconds (user + system) a process and all its descendants have used so far:
- * PostgreSQL serves each connection from a process of its own, and setpriv or a wrapper
- * may sit between the launcher and the program.
- */
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return NaN;
+/** Every process's stat fields, read once for a round of cpuSeconds. */
+function procStats(): Map<number, string[]> {
   const stats = new Map<number, string[]>();
   for (const entry of readdirSync('/proc')) {
     const fields = /^\d+$/.test(entry) ? statFields(Number(entry)) : undefined;
     if (fields) stats.set(Number(entry), fields);
   }
+  return stats;
+}
+
+/**
+ * CPU seconds (user + system) a process and all its descendants have used so far:
+ * PostgreSQL serves each connection from a process of its own, and setpriv or a wrapper
+ * may sit between the launcher and the program.
+ */
+function cpuSeconds(pid: number | undefined, stats = procStats()): number {
+  if (!pid) return NaN;
   const tree = new Set([pid]);
   for (let grew = true; grew;) {
     grew = false;
@@ -147,6 +165,7 @@ async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const tuning = workerConfig();
   const run = Date.now().toString(36);
+  progress.phase('starting a stack');
   const { stack, dispose } = await startScratchStack('bench', { LOG_LEVEL: 'warn' }, shape);
   const connection = await Connection.connect({ address: stack.urls.temporal });
   // The ceiling's client and worker encrypt like the service's: the same payload cost on both sides.
@@ -171,20 +190,25 @@ async function main() {
       });
       const cpuBefore = process.cpuUsage();
       const temporalCpuBefore = engineCpu();
+      progress.phase(`ceiling ${phase} the service`, { total: N, unit: 'workflows' });
       const seconds = await ceilingWorker.runUntil(async () => {
         const t0 = Date.now();
-        await mapLimit(Array.from({ length: N }), C, async (_, i) => {
-          const started = performance.now();
-          await client.workflow.start('ceilingWorkflow', {
-            taskQueue,
-            workflowId: `${taskQueue}-${i}`,
-            args: [ACTIVITIES_PER_ORDER],
-          });
-          startLatencies.push(performance.now() - started);
-        });
-        return (
-          ((await waitClosed(client, `WorkflowType = 'ceilingWorkflow' AND TaskQueue = '${taskQueue}'`, N)) - t0) / 1000
-        );
+        // Visibility is polled from the first start on, as in the service's phase.
+        const [, done] = await Promise.all([
+          mapLimit(Array.from({ length: N }), C, async (_, i) => {
+            const started = performance.now();
+            await client.workflow.start('ceilingWorkflow', {
+              taskQueue,
+              workflowId: `${taskQueue}-${i}`,
+              args: [ACTIVITIES_PER_ORDER],
+            });
+            startLatencies.push(performance.now() - started);
+          }),
+          waitClosed(client, `WorkflowType = 'ceilingWorkflow' AND TaskQueue = '${taskQueue}'`, N, (closed) =>
+            progress.update(closed),
+          ),
+        ]);
+        return (done - t0) / 1000;
       });
       const used = process.cpuUsage(cpuBefore);
       await nativeConnection.close();
@@ -194,20 +218,24 @@ async function main() {
     const startLatencies: number[] = [];
     // Temporal's CPU is the server's, plus PostgreSQL's on the production engine.
     const engineParts: PartName[] = shape.engine === 'postgres' ? ['temporal', 'postgres'] : ['temporal'];
-    const partCpu = (name: PartName) => stack.children(name).reduce((sum, child) => sum + cpuSeconds(child.pid), 0);
-    const engineCpu = () => engineParts.reduce((sum, name) => sum + partCpu(name), 0);
+    const partCpu = (name: PartName, stats = procStats()) =>
+      stack.children(name).reduce((sum, child) => sum + cpuSeconds(child.pid, stats), 0);
+    const engineCpu = (stats = procStats()) => engineParts.reduce((sum, name) => sum + partCpu(name, stats), 0);
     const ceilingBundle = await bundleWorkflowCode({
       workflowsPath: require.resolve('./ceiling/workflows'),
       logger: new DefaultLogger('WARN'),
     });
     const services: PartName[] = [...engineParts, 'sandbox', 'worker', 'api'];
-    const quiet = () =>
-      settle(services.flatMap((name) => stack.children(name).map((child) => child.pid ?? 0)).filter(Boolean));
+    const quiet = () => {
+      progress.phase('waiting for the stack to settle');
+      return settle(services.flatMap((name) => stack.children(name).map((child) => child.pid ?? 0)).filter(Boolean));
+    };
     await quiet();
     const ceilingBefore = await measureCeiling('before');
 
     // 2. The service: N new orders through the API, until all are COMPLETED.
-    const cpu = () => Object.fromEntries(services.map((name) => [name, partCpu(name)])) as Record<PartName, number>;
+    const cpu = (stats = procStats()) =>
+      Object.fromEntries(services.map((name) => [name, partCpu(name, stats)])) as Record<PartName, number>;
     // Requests go round-robin over the API replicas, as a load balancer would send them.
     // Submissions spread over the API replicas, each with the stack's key.
     const apiAt = (i: number): ApiTarget => ({ ...stackApi(stack), url: stack.urls.apis[i % stack.urls.apis.length] });
@@ -215,16 +243,30 @@ async function main() {
     const cpuBefore = cpu();
     const newLatencies: number[] = [];
     const sentAt = new Map<string, number>();
+    // Every poll of visibility is a sample of the time series the chart draws.
+    const samples: BenchSample[] = [];
+    let submittedAt = 0;
+    progress.phase('service: orders through the API until COMPLETED', { total: N, unit: 'orders' });
     const t0 = Date.now();
-    await mapLimit(Array.from({ length: N }), C, async (_, i) => {
-      const body = order(i, run);
-      sentAt.set(workflowIdFor(body.orderId), Date.now());
-      const { status, ms } = await postOrder(apiAt(i), body);
-      if (status !== 202) throw new Error(`POST /orders answered ${status}`);
-      newLatencies.push(ms);
-    });
-    const submittedAt = Date.now();
-    const done = await waitClosed(client, `WorkflowType = '${ORDER_WORKFLOW_TYPE}' AND OrderStatus = 'COMPLETED'`, N);
+    const [, done] = await Promise.all([
+      mapLimit(Array.from({ length: N }), C, async (_, i) => {
+        const body = order(i, run);
+        sentAt.set(workflowIdFor(body.orderId), Date.now());
+        const { status, ms } = await postOrder(apiAt(i), body);
+        if (status !== 202) throw new Error(`POST /orders answered ${status}`);
+        newLatencies.push(ms);
+      }).then(() => (submittedAt = Date.now())),
+      waitClosed(client, `WorkflowType = '${ORDER_WORKFLOW_TYPE}' AND OrderStatus = 'COMPLETED'`, N, (closed) => {
+        const used = cpu();
+        samples.push({
+          t: (Date.now() - t0) / 1000,
+          submitted: newLatencies.length,
+          completed: closed,
+          cpuSeconds: Object.fromEntries(services.map((name) => [name, used[name] - cpuBefore[name]])),
+        });
+        progress.update(closed);
+      }),
+    ]);
     const serviceSeconds = (done - t0) / 1000;
     const cpuOrders = cpu();
 
@@ -240,10 +282,12 @@ async function main() {
     await quiet();
     const cpuBeforeDuplicates = cpu();
     const dupLatencies: number[] = [];
+    progress.phase('duplicates of the completed orders', { total: N * D, unit: 'submissions' });
     await mapLimit(Array.from({ length: N * D }), C, async (_, j) => {
       const { status, ms } = await postOrder(apiAt(j), order(j % N, run));
       if (status !== 200) throw new Error(`duplicate POST /orders answered ${status}`);
       dupLatencies.push(ms);
+      progress.increment();
     });
     const cpuDuplicates = cpu();
     const spent = (from: Record<string, number>, to: Record<string, number>) =>
@@ -253,14 +297,18 @@ async function main() {
 
     // 4. Synchronous checkout: time to the payment decision, waited against polled.
     await quiet();
+    const checkoutOrders = Math.min(N, 200);
+    progress.phase('checkout: Prefer: wait, then POST + polling', { total: 2 * checkoutOrders, unit: 'orders' });
     const checkout = await measureCheckout(
       stackApi(stack),
       (i, variant) => order(i, `${run}-${variant}`),
-      Math.min(N, 200),
+      checkoutOrders,
       C,
       percentile,
+      () => progress.increment(),
     );
 
+    progress.phase('reading end-to-end times');
     const e2e: number[] = [];
     for await (const wf of client.workflow.list({ query: `WorkflowType = '${ORDER_WORKFLOW_TYPE}'` })) {
       const sent = sentAt.get(wf.workflowId);
@@ -311,10 +359,17 @@ async function main() {
         ]),
       ),
       checkout,
+      files: { json: join(resolve(opts.out), 'bench.json'), svg: join(resolve(opts.out), 'bench.svg') },
     };
-    console.log(
-      `bench: ${N} orders, concurrency ${C}, ${D} duplicate(s) each; ${shape.engine} engine, ${shape.workers} worker(s), ${shape.apis} API(s)`,
-    );
+    progress.phase('writing the chart');
+    const title = `bench: ${N} orders, concurrency ${C}, ${D} duplicate(s) each; ${shape.engine} engine, ${shape.workers} worker(s), ${shape.apis} API(s)`;
+    // Latencies to 0.1 ms: the chart needs no more, and the file stays small.
+    const latenciesMs = { new: newLatencies.map((ms) => round(ms)), duplicate: dupLatencies.map((ms) => round(ms)) };
+    mkdirSync(opts.out, { recursive: true });
+    writeFileSync(figures.files.json, `${JSON.stringify({ figures, series: { samples, latenciesMs } }, null, 1)}\n`);
+    writeFileSync(figures.files.svg, await svgChart(benchChartSpec(title, { samples, latenciesMs })));
+    progress.end();
+    console.log(title);
     console.log(`  service   ${figures.serviceOrdersPerSec} orders/s (POST -> COMPLETED)`);
     console.log(
       `  ceiling   ${figures.ceilingWorkflowsPerSec} workflows/s (${ACTIVITIES_PER_ORDER} no-op activities each, client + worker only; before/after the service: ${figures.ceilingBeforeAfterWorkflowsPerSec.join(' / ')})`,
@@ -339,10 +394,13 @@ async function main() {
     console.log(
       `  peak RSS  worker ${figures.peakRssMiB.worker} MiB, API ${figures.peakRssMiB.api} MiB, Temporal server ${figures.peakRssMiB.temporal} MiB (largest replica)`,
     );
+    console.log(`  files     ${figures.files.json} (figures and time series), ${figures.files.svg} (chart)`);
     console.log(JSON.stringify(figures));
   } finally {
+    progress.phase('stopping the stack');
     await connection.close();
     await dispose();
+    progress.end();
   }
 }
 

@@ -23,6 +23,7 @@ import { workflowIdFor } from '../src/shared/order-contract';
 import type { Faults } from '../src/sandbox/faults';
 import { putFaults } from '../src/sandbox/fault-switch';
 import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
+import { Progress } from '../src/stack/progress';
 import { type Stack, startScratchStack } from '../src/stack/stack';
 import { STACK_ARG_OPTIONS, stackShape } from '../src/stack/stack-args';
 import { encryptingDataConverter } from '../src/temporal/codec/data-converter';
@@ -59,6 +60,7 @@ const DEADLINE = Date.now() + Number(opts['deadline-s']) * 1000;
 const FORGET = Math.max(1, Math.round(N * Number(opts.forget)));
 const RESETS = Math.max(1, Math.round(N * Number(opts.resets)));
 const TERMINATED_ORDER_ID = `chaos-${opts.seed}-terminated`;
+const progress = new Progress('chaos');
 
 // A small seeded generator, so a run's mix of orders can be repeated.
 let seed = Number(opts.seed) >>> 0 || 1;
@@ -102,7 +104,7 @@ async function call(what: string, send: (signal: AbortSignal) => Promise<Respons
       const text = await response.text();
       // An answer the run does not expect is printed, so that a count of "unanswered" says why.
       if (response.status >= 400 && response.status < 500 && response.status !== 409)
-        console.log(`chaos: ${what} answered ${response.status}: ${text.slice(0, 300)}`);
+        progress.log(`chaos: ${what} answered ${response.status}: ${text.slice(0, 300)}`);
       if (response.status < 500) return response.status;
     } catch {
       // connection refused during a restart, timeout: try again
@@ -140,6 +142,7 @@ function schedule(): Disruption[] {
 
 async function main() {
   const started = Date.now();
+  progress.phase('starting a stack');
   const { stack, dispose } = await startScratchStack('chaos', { IDEMPOTENCY_KEY_TTL_S: opts['key-ttl-s'] }, shape);
   const counts = {
     posts: 0,
@@ -164,7 +167,7 @@ async function main() {
   const disrupt = async (kind: Disruption) => {
     if (kind === 'worker') {
       const worker = stack.child('worker', counts.workerKills % shape.workers);
-      console.log('chaos: SIGKILL worker');
+      progress.log('chaos: SIGKILL worker');
       await worker.kill();
       await sleep(500 + random() * 1_000);
       await worker.start();
@@ -173,7 +176,7 @@ async function main() {
       // A clean stop and start (SIGTERM for the Temporal server, PostgreSQL's fast shutdown):
       // in-flight requests fail and are retried; the state is in the database.
       const child = stack.child(kind === 'server' ? 'temporal' : 'postgres');
-      console.log(`chaos: restarting ${kind === 'server' ? 'the Temporal server' : 'PostgreSQL'}`);
+      progress.log(`chaos: restarting ${kind === 'server' ? 'the Temporal server' : 'PostgreSQL'}`);
       await child.stop();
       await sleep(1_000);
       await child.start();
@@ -181,13 +184,14 @@ async function main() {
     }
   };
   try {
-    console.log(
+    progress.log(
       `chaos: ${N} orders x ${K} submissions on the ${shape.engine} engine (${shape.workers} worker(s), ${shape.apis} API(s)), ${KILLS} worker kills, ${RESTARTS} server restarts, ${PG_RESTARTS} PostgreSQL restarts`,
     );
     await setFaults(stack, FAULTS);
     const plans = Array.from({ length: N }, (_, i) => plan(i));
 
     let submitting = true;
+    progress.phase(`submitting each order ${K} times`, { total: N, unit: 'orders' });
     const submissions = mapLimit(plans, CONCURRENCY, async ({ order, conflicting, cancel }) => {
       // One submission first; then the duplicates (one maybe conflicting) and, for some
       // orders, a cancel, all at once while the order runs.
@@ -206,6 +210,7 @@ async function main() {
         else counts.unanswered++;
       }
       if (statuses.some((s) => s === 202 || s === 200)) accepted.add(order.orderId);
+      progress.increment();
     }).finally(() => (submitting = false));
 
     // Disruptions spread over the submission phase; those left over because submitting was
@@ -219,12 +224,12 @@ async function main() {
     })();
     await Promise.all([submissions, during]);
     for (const kind of disruptions) await disrupt(kind);
-    console.log(
+    progress.log(
       `chaos: submitted in ${((Date.now() - started) / 1000).toFixed(0)} s; faults off, waiting for every order to end`,
     );
     await setFaults(stack, {});
 
-    await waitUntilEnded(api(), accepted);
+    await waitUntilEnded(api(), accepted, 'waiting for every order to end');
 
     const connection = await Connection.connect({ address: stack.urls.temporal });
     try {
@@ -236,12 +241,14 @@ async function main() {
     } finally {
       await connection.close();
     }
+    progress.phase('reconcile --fix');
     const settled = await reconcile({ fix: true, env: { ...process.env, ...stack.env }, print: () => {} });
     counts.reconcileFixed = settled.fixed;
     // Only the terminated order may leave the books open; anything else is the service's fault.
     counts.imbalancesNotFromTheTerminate = settled.orderIds.filter((id) => id !== TERMINATED_ORDER_ID).length;
-    console.log(`chaos: reconcile --fix settled ${settled.fixed}, ${settled.open} open`);
+    progress.log(`chaos: reconcile --fix settled ${settled.fixed}, ${settled.open} open`);
 
+    progress.phase('auditing the ledgers');
     const report = await audit(
       {
         temporalAddress: stack.urls.temporal,
@@ -252,18 +259,24 @@ async function main() {
       },
       [...accepted],
     );
+    progress.end();
     console.log(`chaos: ${JSON.stringify(counts)}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
     const ok = printReport({ ...report, ordersSubmitted: N }, { chaos: counts });
     process.exitCode = ok && counts.unanswered === 0 && counts.imbalancesNotFromTheTerminate === 0 ? 0 : 1;
   } finally {
+    progress.phase('stopping the stack');
     await dispose();
+    progress.end();
   }
 }
 
-/** Polls the order views until every order has ended, or the deadline. */
-async function waitUntilEnded(api: ApiTarget, orderIds: Iterable<string>): Promise<void> {
+/** Polls the order views until every order has ended, or the deadline; `phase` names it in the progress. */
+async function waitUntilEnded(api: ApiTarget, orderIds: Iterable<string>, phase: string): Promise<void> {
   const pending = new Set(orderIds);
+  const total = pending.size;
+  progress.phase(phase, { total, unit: 'orders' });
   while (pending.size > 0 && Date.now() < DEADLINE) {
+    progress.update(total - pending.size);
     await mapLimit([...pending], 20, async (orderId) => {
       const response = await apiFetch(api, `/orders/${orderId}`).catch(() => undefined);
       const view = response?.ok ? ((await response.json()) as { status: string }) : undefined;
@@ -286,15 +299,17 @@ async function operatorsAndForgetting(
   accepted: Set<string>,
   counts: Record<string, number>,
 ) {
+  progress.phase('terminating an order between its charge and its refund');
   await terminateBetweenChargeAndRefund(stack, api, client, accepted);
   counts.terminated++;
   await setFaults(stack, FAULTS);
   const ended = plans.filter((p) => accepted.has(p.order.orderId));
   const forgotten = ended.slice(0, FORGET);
   const reset = ended.slice(FORGET, FORGET + RESETS);
-  console.log(
+  progress.log(
     `chaos: forgetting and resubmitting ${forgotten.length} orders, resetting ${reset.length}, terminating 1`,
   );
+  progress.phase('forgetting and resubmitting, resetting', { total: forgotten.length + reset.length, unit: 'orders' });
   const variants = [
     (o: Order) => o,
     (o: Order) => ({ ...o, shippingAddress: { ...o.shippingAddress, line1: '2 Other St' } }),
@@ -305,6 +320,7 @@ async function operatorsAndForgetting(
       await forgetWorkflow(client, workflowIdFor(order.orderId));
       await post(api, '/orders', variants[i % variants.length](order));
       counts.forgottenResubmitted++;
+      progress.increment();
     }),
     mapLimit(reset, 5, async ({ order }) => {
       const handle = client.workflow.getHandle(workflowIdFor(order.orderId));
@@ -318,12 +334,14 @@ async function operatorsAndForgetting(
         requestId: randomUUID(),
       });
       counts.resets++;
+      progress.increment();
     }),
   ]);
   await setFaults(stack, {});
   await waitUntilEnded(
     api,
     [...forgotten, ...reset].map((p) => p.order.orderId),
+    'waiting for the resubmitted and reset orders to end',
   );
 }
 

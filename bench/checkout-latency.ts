@@ -51,10 +51,13 @@ export async function measureCheckout(
   count: number,
   concurrency: number,
   percentile: (v: number[], p: number) => number,
+  /** Called as each order's payment is decided, for a progress display. */
+  decided: () => void,
 ) {
   const waitedMs: number[] = [];
   await mapLimit(Array.from({ length: count }), concurrency, async (_, i) => {
     waitedMs.push(await waited(api, orders(i, 'waited')));
+    decided();
   });
   const polledMs: number[] = [];
   let gets = 0;
@@ -62,6 +65,7 @@ export async function measureCheckout(
     const result = await polled(api, orders(i, 'polled'));
     polledMs.push(result.ms);
     gets += result.gets;
+    decided();
   });
   const summary = (ms: number[]) => ({ p50: Math.round(percentile(ms, 50)), p99: Math.round(percentile(ms, 99)) });
   return {

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Order } from '../src/shared/order-schema';
 import { isTerminal } from '../src/shared/order-state';
 import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
+import { Progress } from '../src/stack/progress';
 import { projectRoot, startScratchStack } from '../src/stack/stack';
 import { encryptingDataConverter } from '../src/temporal/codec/data-converter';
 import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
@@ -131,6 +132,8 @@ async function main() {
     throw new Error('usage: npm run histories:export -- <tag> [<path filter>], e.g. v4 checkout');
   const outDir = join(projectRoot(), 'test', 'histories');
   mkdirSync(outDir, { recursive: true });
+  const progress = new Progress('histories');
+  progress.phase('starting a stack');
   const { stack, dispose } = await startScratchStack('histories', {
     ENCRYPTION_KEYS: readFileSync(join(outDir, 'test-key'), 'utf8').trim(),
   });
@@ -154,7 +157,9 @@ async function main() {
       await putFaults(stack.urls.payments, {});
       return status;
     };
-    for (const scenario of scenarios.filter((s) => !only || s.path.includes(only))) {
+    const chosen = scenarios.filter((s) => !only || s.path.includes(only));
+    progress.phase('driving each path and recording its history', { total: chosen.length, unit: 'histories' });
+    for (const scenario of chosen) {
       const body = order(scenario.path, tag, scenario.order);
       if (scenario.forgottenBefore) {
         await run(scenario, order(scenario.path, tag, scenario.forgottenBefore.order), scenario.forgottenBefore.drive);
@@ -175,11 +180,14 @@ async function main() {
       ]);
       const file = join(outDir, `${tag}-${scenario.path}.json`);
       writeFileSync(file, json);
-      console.log(`${scenario.path}: ${status}, ${JSON.parse(json.toString()).events.length} events -> ${file}`);
+      progress.log(`${scenario.path}: ${status}, ${JSON.parse(json.toString()).events.length} events -> ${file}`);
+      progress.increment();
     }
   } finally {
+    progress.phase('stopping the stack');
     await connection.close();
     await dispose();
+    progress.end();
   }
 }
 

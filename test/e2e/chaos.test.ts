@@ -32,9 +32,11 @@ describe('chaos run, small configuration', () => {
       '240',
     ];
     if (postgres) args.push('--temporal', 'postgres', '--workers', '2', '--apis', '2', '--postgres-restarts', '1');
-    const { stdout } = await promisify(execFile)(process.execPath, [join(root, 'dist', 'bench', 'chaos.js'), ...args], {
-      timeout: 300_000,
-    }).catch((err) => err);
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [join(root, 'dist', 'bench', 'chaos.js'), ...args],
+      { timeout: 300_000 },
+    ).catch((err) => err);
     const report = JSON.parse(stdout.trim().split('\n').at(-1));
     if (!report.ok) console.log(stdout); // the run's own account of what broke
     for (const key of VIOLATIONS) expect(report[key], key).toBe(0);
@@ -51,5 +53,9 @@ describe('chaos run, small configuration', () => {
     expect(report.chaos.resets).toBeGreaterThanOrEqual(1);
     expect(report.chaos.replayed200).toBeGreaterThan(0);
     expect(report.ok).toBe(true);
+    // Not a terminal: the progress is plain lines on stderr, stdout ends with the report.
+    expect(stderr).toMatch(/^chaos: submitting each order 3 times, 30\/30 orders \(100%\), /m);
+    expect(stderr).toMatch(/^chaos: waiting for every order to end, (\d+)\/\1 orders \(100%\)/m);
+    expect(stderr).toMatch(/^chaos: auditing the ledgers, \d+s elapsed$/m);
   }, 320_000);
 });

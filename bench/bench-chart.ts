@@ -1,0 +1,100 @@
+import type { TopLevelSpec } from 'vega-lite';
+
+// The benchmark's figures as one chart of three panels: throughput over the service phase,
+// the latency distribution of new and duplicate submissions, CPU by process over the service
+// phase. Built from what the run records (bench.json's `series`).
+
+/** One poll of the service phase, `t` seconds after the first POST; counts and CPU are cumulative. */
+export interface BenchSample {
+  t: number;
+  submitted: number;
+  completed: number;
+  /** CPU seconds used so far by each process of the stack (replicas summed). */
+  cpuSeconds: Record<string, number>;
+}
+
+export interface BenchSeries {
+  samples: BenchSample[];
+  latenciesMs: { new: number[]; duplicate: number[] };
+}
+
+/**
+ * Per-second increments of a cumulative quantity: for each whole second of the run, what it
+ * grew by since the second before (the last sample at or before each second counts).
+ */
+export function perSecond(samples: BenchSample[], value: (s: BenchSample) => number): { t: number; rate: number }[] {
+  const at = (second: number) => {
+    const last = samples.filter((s) => s.t <= second).at(-1);
+    return last ? value(last) : 0;
+  };
+  const seconds = Math.ceil(samples.at(-1)?.t ?? 0);
+  return Array.from({ length: seconds }, (_, i) => ({ t: i + 1, rate: at(i + 1) - at(i) }));
+}
+
+const WIDTH = 560;
+
+export function benchChartSpec(title: string, series: BenchSeries): TopLevelSpec {
+  const { samples, latenciesMs } = series;
+  const throughput = (['submitted', 'completed'] as const).flatMap((key) =>
+    perSecond(samples, (s) => s[key]).map(({ t, rate }) => ({
+      t,
+      rate,
+      what: key === 'submitted' ? 'accepted (202)' : 'completed',
+    })),
+  );
+  const processes = Object.keys(samples[0]?.cpuSeconds ?? {});
+  const cpu = processes.flatMap((process) =>
+    perSecond(samples, (s) => s.cpuSeconds[process]).map(({ t, rate }) => ({ t, cores: rate, process })),
+  );
+  const latencies = [
+    ...latenciesMs.new.map((ms) => ({ ms, kind: 'new order (202)' })),
+    ...latenciesMs.duplicate.map((ms) => ({ ms, kind: 'duplicate (200)' })),
+  ];
+  const seconds = { field: 't', type: 'quantitative', title: 'seconds since the first POST' } as const;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: { text: title, anchor: 'start' },
+    config: { font: 'sans-serif', view: { stroke: null }, legend: { orient: 'top', title: null } },
+    // Each panel its own colours and legend.
+    resolve: { scale: { color: 'independent' } },
+    vconcat: [
+      {
+        title: 'Throughput: orders per second',
+        width: WIDTH,
+        height: 180,
+        data: { values: throughput },
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: seconds,
+          y: { field: 'rate', type: 'quantitative', title: 'orders / s' },
+          color: { field: 'what', type: 'nominal' },
+        },
+      },
+      {
+        title: 'API latency: share of submissions answered within',
+        width: WIDTH,
+        height: 180,
+        data: { values: latencies },
+        transform: [{ window: [{ op: 'cume_dist', as: 'share' }], sort: [{ field: 'ms' }], groupby: ['kind'] }],
+        mark: { type: 'line', interpolate: 'step-after' },
+        encoding: {
+          x: { field: 'ms', type: 'quantitative', title: 'ms (log scale)', scale: { type: 'log' } },
+          y: { field: 'share', type: 'quantitative', title: 'share', axis: { format: '%' } },
+          color: { field: 'kind', type: 'nominal' },
+        },
+      },
+      {
+        title: 'CPU by process while the orders ran (cores busy)',
+        width: WIDTH,
+        height: 180,
+        data: { values: cpu },
+        mark: { type: 'area' },
+        encoding: {
+          x: seconds,
+          y: { field: 'cores', type: 'quantitative', stack: 'zero', title: 'cores' },
+          color: { field: 'process', type: 'nominal' },
+        },
+      },
+    ],
+  };
+}
