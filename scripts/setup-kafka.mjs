@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runLong } from './long-step.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pom = join(root, 'deploy', 'kafka', 'pom.xml');
@@ -29,10 +30,8 @@ if (!(existsSync(stamp) && readFileSync(stamp, 'utf8') === version)) {
   // A half-copied folder from an interrupted run is not reused.
   rmSync(join(dir, 'lib'), { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  console.log(`[setup] Kafka ${version}: mvn dependency:copy-dependencies into ${join(dir, 'lib')}`);
-  execFileSync(
-    'mvn',
-    [
+  try {
+    await runLong(`Kafka ${version}: mvn dependency:copy-dependencies into ${join(dir, 'lib')}`, 'mvn', [
       '-q',
       '-B',
       '-f',
@@ -40,8 +39,11 @@ if (!(existsSync(stamp) && readFileSync(stamp, 'utf8') === version)) {
       'dependency:copy-dependencies',
       `-DoutputDirectory=${join(dir, 'lib')}`,
       '-DincludeScope=runtime',
-    ],
-    { stdio: 'inherit' },
-  );
+    ]);
+  } catch (err) {
+    if (err.output) console.error(err.output);
+    console.error(`[setup] Kafka ${version}: ${err.message}; check that Maven Central is reachable`);
+    process.exit(1);
+  }
   writeFileSync(stamp, version);
 }

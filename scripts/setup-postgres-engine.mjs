@@ -12,6 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runLong } from './long-step.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pins = JSON.parse(readFileSync(join(root, 'deploy', 'temporal', 'versions.json'), 'utf8'));
@@ -55,7 +56,7 @@ function ensurePostgres() {
   if (!postgresBin()) fail('apt-get installed postgresql but no server binary is under /usr/lib/postgresql/*/bin');
 }
 
-function ensureTemporalBinaries() {
+async function ensureTemporalBinaries() {
   const wanted = JSON.stringify(pins);
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted && builds.every((b) => existsSync(join(out, b.as))))
     return;
@@ -75,14 +76,15 @@ function ensureTemporalBinaries() {
   for (const build of builds) {
     const gobin = join(out, `.build-${build.as}`);
     mkdirSync(gobin, { recursive: true });
-    // GOTOOLCHAIN: the server's go.mod asks for a newer Go than Debian or an older install has.
-    const result = spawnSync('go', ['install', build.module], {
-      stdio: 'inherit',
-      env: { ...process.env, GOTOOLCHAIN: pins.goToolchain, GOBIN: gobin },
-    });
-    if (result.status !== 0) {
+    try {
+      // GOTOOLCHAIN: the server's go.mod asks for a newer Go than Debian or an older install has.
+      await runLong(`building ${build.as} (go install ${build.module})`, 'go', ['install', build.module], {
+        env: { ...process.env, GOTOOLCHAIN: pins.goToolchain, GOBIN: gobin },
+      });
+    } catch (err) {
+      if (err.output) console.error(err.output);
       fail(
-        `go install ${build.module} failed (exit ${result.status ?? result.signal}; its output is above). ` +
+        `${err.message}; its last lines are above. ` +
           'Fix: check that the Go module proxy is reachable (GOPROXY, default https://proxy.golang.org) and that the disk has a few GB free, then run the command again.',
       );
     }
@@ -94,7 +96,7 @@ function ensureTemporalBinaries() {
 }
 
 ensurePostgres();
-ensureTemporalBinaries();
+await ensureTemporalBinaries();
 // Where everything is, for the launcher (src/stack/engine-tools.ts), so that finding
 // PostgreSQL's binaries is done in one place.
 const paths = { postgresBin: postgresBin(), ...Object.fromEntries(builds.map((b) => [b.as, join(out, b.as)])) };

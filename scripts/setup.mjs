@@ -5,11 +5,12 @@
 // the git-ignored .tools/ folder, Debian's `chromium` for the browser test (with --test),
 // PostgreSQL and the Temporal server built from Go (with --postgres), Apache Kafka's jars
 // (with --kafka),
-// and the TypeScript build. Plain Node, no dependencies.
+// and the TypeScript build. Plain Node, no dependencies: it installs them.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runLong } from './long-step.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const tools = join(root, '.tools');
@@ -98,15 +99,24 @@ if (process.argv.includes('--test')) ensureChromium();
  * stripe-mock (a Go module, pinned) for the Stripe adapter's request test, built once into
  * .tools/bin. Best effort: without Go that test is skipped, saying why.
  */
-function ensureStripeMock() {
+async function ensureStripeMock() {
   const version = 'v0.203.0';
   const bin = join(tools, 'bin');
   const stamp = join(tools, 'stripe-mock.version');
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === version && existsSync(join(bin, 'stripe-mock'))) return;
   try {
     mkdirSync(bin, { recursive: true });
-    run('go', ['install', `github.com/stripe/stripe-mock@${version}`], { env: { ...process.env, GOBIN: bin } });
+    await runLong(
+      `building stripe-mock ${version} with Go (once)`,
+      'go',
+      ['install', `github.com/stripe/stripe-mock@${version}`],
+      {
+        cwd: root,
+        env: { ...process.env, GOBIN: bin },
+      },
+    );
   } catch (err) {
+    if (err.output) console.warn(err.output);
     console.warn(
       `[setup] could not build stripe-mock with Go (${err.message}); the Stripe adapter test will be skipped`,
     );
@@ -115,7 +125,7 @@ function ensureStripeMock() {
   writeFileSync(stamp, version);
 }
 
-if (process.argv.includes('--test')) ensureStripeMock();
+if (process.argv.includes('--test')) await ensureStripeMock();
 // `npm start -- --kafka` and the Kafka ingest test: Apache Kafka's jars from Maven Central.
 if (process.argv.includes('--kafka')) run(process.execPath, [join(root, 'scripts', 'setup-kafka.mjs')]);
 // The production engine (`npm start -- --temporal postgres`, `npm run test:postgres`):
