@@ -8,7 +8,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Order } from '../src/shared/order-schema';
@@ -359,7 +359,7 @@ async function main() {
         ]),
       ),
       checkout,
-      files: { json: join(resolve(opts.out), 'bench.json'), svg: join(resolve(opts.out), 'bench.svg') },
+      files: { json: join(opts.out, 'bench.json'), svg: join(opts.out, 'bench.svg') },
     };
     progress.phase('writing the chart');
     const title = `bench: ${N} orders, concurrency ${C}, ${D} duplicate(s) each; ${shape.engine} engine, ${shape.workers} worker(s), ${shape.apis} API(s)`;

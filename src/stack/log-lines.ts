@@ -13,7 +13,8 @@ export type LogFormat = ReturnType<typeof logFormat>;
 function record(name: string, line: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(line);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return { ...parsed, name };
+    // The sandbox's own lines carry no time: they get the time they arrived.
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return { time: Date.now(), ...parsed, name };
   } catch {
     // not JSON: below
   }

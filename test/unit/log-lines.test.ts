@@ -19,6 +19,8 @@ describe('npm start log lines', () => {
   it('in JSON, keep each record and name its process; text becomes a record', () => {
     const format = logLineFormatter(logFormat({ LOG_FORMAT: 'json' }, true), false);
     expect(JSON.parse(format('api', apiLine))).toEqual({ ...JSON.parse(apiLine), name: 'api' });
+    const untimed = JSON.parse(format('sandbox', JSON.stringify({ level: 'info', msg: 'sandbox payments listening' })));
+    expect(untimed.time).toEqual(expect.any(Number));
     const text = JSON.parse(format('codec', 'codec server on http://127.0.0.1:8888'));
     expect(text).toMatchObject({ level: 30, name: 'codec', msg: 'codec server on http://127.0.0.1:8888' });
     expect(text.time).toEqual(expect.any(Number));
