@@ -20,12 +20,18 @@ export interface BenchSeries {
 
 /**
  * Per-second increments of a cumulative quantity: for each whole second of the run, what it
- * grew by since the second before (the last sample at or before each second counts).
+ * grew by since the second before. Between two samples it is taken to grow evenly (polls come
+ * every 500 ms, later on a loaded machine: a second without a sample is not a second without
+ * work); it is 0 at the first POST.
  */
 export function perSecond(samples: BenchSample[], value: (s: BenchSample) => number): { t: number; rate: number }[] {
+  const points = [{ t: 0, v: 0 }, ...samples.map((s) => ({ t: s.t, v: value(s) }))];
   const at = (second: number) => {
-    const last = samples.filter((s) => s.t <= second).at(-1);
-    return last ? value(last) : 0;
+    const next = points.findIndex((p) => p.t >= second);
+    if (next === -1) return points[points.length - 1].v;
+    if (next === 0) return points[0].v;
+    const [a, b] = [points[next - 1], points[next]];
+    return a.v + ((b.v - a.v) * (second - a.t)) / (b.t - a.t);
   };
   const seconds = Math.ceil(samples.at(-1)?.t ?? 0);
   return Array.from({ length: seconds }, (_, i) => ({ t: i + 1, rate: at(i + 1) - at(i) }));
@@ -63,7 +69,7 @@ export function benchChartSpec(title: string, series: BenchSeries): TopLevelSpec
         width: WIDTH,
         height: 180,
         data: { values: throughput },
-        mark: { type: 'line', point: true },
+        mark: { type: 'line' },
         encoding: {
           x: seconds,
           y: { field: 'rate', type: 'quantitative', title: 'orders / s' },

@@ -13,12 +13,13 @@ const sample = (t: number, completed: number, worker: number): BenchSample => ({
 });
 
 describe('bench chart', () => {
-  it('turns cumulative samples into per-second increments', () => {
+  it('turns cumulative samples into per-second increments, growing evenly between samples', () => {
     const samples = [sample(0.5, 1, 0.2), sample(1, 4, 0.5), sample(1.5, 6, 0.9), sample(2.5, 10, 1.5)];
+    // 4 by 1 s; 8 by 2 s (evenly from 6 at 1.5 s to 10 at 2.5 s); 10 from 2.5 s on.
     expect(perSecond(samples, (s) => s.completed)).toEqual([
       { t: 1, rate: 4 },
-      { t: 2, rate: 2 },
-      { t: 3, rate: 4 },
+      { t: 2, rate: 4 },
+      { t: 3, rate: 2 },
     ]);
     expect(perSecond([], (s) => s.completed)).toEqual([]);
   });
