@@ -276,12 +276,12 @@ async function waitUntilEnded(api: ApiTarget, orderIds: Iterable<string>, phase:
   const total = pending.size;
   progress.phase(phase, { total, unit: 'orders' });
   while (pending.size > 0 && Date.now() < DEADLINE) {
-    progress.update(total - pending.size);
     await mapLimit([...pending], 20, async (orderId) => {
       const response = await apiFetch(api, `/orders/${orderId}`).catch(() => undefined);
       const view = response?.ok ? ((await response.json()) as { status: string }) : undefined;
       if (view && isTerminal(view.status as never)) pending.delete(orderId);
     });
+    progress.update(total - pending.size);
     if (pending.size > 0) await sleep(1_000);
   }
 }
