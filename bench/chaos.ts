@@ -271,7 +271,11 @@ async function main() {
 }
 
 /** Polls the order views until every order has ended, or the deadline; `phase` names it in the progress. */
-async function waitUntilEnded(api: ApiTarget, orderIds: Iterable<string>, phase: string): Promise<void> {
+async function waitUntilEnded(
+  api: ApiTarget,
+  orderIds: Iterable<string>,
+  phase = 'waiting for the orders to end',
+): Promise<void> {
   const pending = new Set(orderIds);
   const total = pending.size;
   progress.phase(phase, { total, unit: 'orders' });
