@@ -133,3 +133,12 @@ export function riskConfig(env: NodeJS.ProcessEnv = process.env) {
       .filter(Boolean),
   };
 }
+
+/** Kafka's bootstrap servers (KAFKA_BROKERS, comma-separated); unset: no broker configured. */
+export function kafkaBrokers(env: NodeJS.ProcessEnv = process.env): string[] | undefined {
+  const brokers = (env.KAFKA_BROKERS ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  return brokers.length > 0 ? brokers : undefined;
+}

@@ -159,6 +159,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     CODEC_PORT: String(ports.codec),
     // The UI calls the codec server from the browser, under either name of loopback.
     CODEC_CORS_ORIGINS: [urls.temporalUi, urls.temporalUi.replace(host, 'localhost')].join(','),
+    // The worker publishes order events there; the ingest consumes orders from there.
+    ...((wanted as readonly ServiceName[]).includes('kafka') ? { KAFKA_BROKERS: `${host}:${kafkaPorts.port}` } : {}),
     ...options.env,
   };
   env.ENCRYPTION_KEYS ||= process.env.ENCRYPTION_KEYS || ensureDevEncryptionKeys(dataDir);
@@ -231,7 +233,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // Through the first API replica with the stack's key, as any HTTP client would submit.
     ingest: () => [
       node('ingest', 'src/ingest/main.js', async () => true, {
-        KAFKA_BROKERS: `${host}:${kafkaPorts.port}`,
         INGEST_API_URL: urls.api,
         INGEST_API_KEY: env.INGEST_API_KEY ?? apiKey?.secret,
       }),

@@ -24,6 +24,7 @@ const fakeActivities: OrderActivities = {
   chargePayment: async () => ({ chargeId: 'ch_test' }),
   refundPayment: async () => ({ refundId: 're_test' }),
   createShipment: async () => ({ shipmentId: 'shp_test', trackingNumber: 'TRK_TEST' }),
+  publishOrderEvent: async () => {},
 };
 
 describe('worker runtime: JSON logs and Prometheus metrics', () => {
