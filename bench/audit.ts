@@ -142,15 +142,24 @@ export async function audit(targets: AuditTargets, submitted?: string[]): Promis
 }
 
 /** Prints the audit, its last line one JSON object (with `extra` merged in); true if no invariant is broken. */
-export function printReport(report: AuditReport, extra: object = {}): boolean {
-  const broken = VIOLATIONS.filter((key) => report[key] > 0);
+/**
+ * Prints the report, its last line one JSON object with `ok`. `more`: further invariants
+ * (counts that must be 0), printed and judged like the ledgers'.
+ */
+export function printReport(report: AuditReport, extra: object = {}, more: Record<string, number> = {}): boolean {
+  const counts: Record<string, number> = {
+    ...Object.fromEntries(VIOLATIONS.map((key) => [key, report[key]])),
+    ...more,
+  };
+  const broken = Object.keys(counts).filter((key) => counts[key] > 0);
   const line = (label: string, value: unknown, ok = true) =>
     console.log(`${ok ? '  ok ' : 'FAIL '} ${label.padEnd(36)} ${value}`);
   console.log('exactly-once audit');
   line('orders submitted', report.ordersSubmitted ?? 'n/a (all known to Temporal)');
   line('orders in Temporal', report.ordersInTemporal);
   line('orders terminal', `${report.ordersTerminal} ${JSON.stringify(report.statuses)}`);
-  for (const key of VIOLATIONS) line(key.replace(/([A-Z])/g, ' $1').toLowerCase(), report[key], report[key] === 0);
+  for (const [key, value] of Object.entries(counts))
+    line(key.replace(/([A-Z])/g, ' $1').toLowerCase(), value, value === 0);
   console.log(broken.length === 0 ? 'all invariants hold' : `BROKEN: ${broken.join(', ')}`);
   console.log(JSON.stringify({ ...report, ...extra, ok: broken.length === 0 }));
   return broken.length === 0;

@@ -11,7 +11,8 @@
 // another address, another amount), operators reset some runs to their first workflow task
 // and terminate one between its charge and its refund; `reconcile --fix` settles what that
 // left open, and the audit reads the books. With --apis N the submissions are spread over
-// the replicas; with --workers N each kill takes the next worker.
+// the replicas; with --workers N each kill takes the next worker. With --source kafka the
+// orders arrive through Kafka instead (bench/chaos-kafka.ts, --broker-restarts N).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import type { Order } from '../src/shared/order-schema';
@@ -29,6 +30,7 @@ import { encryptingDataConverter } from '../src/temporal/codec/data-converter';
 import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
 import { forgetWorkflow } from '../src/temporal/forget-workflow';
 import { audit, printReport } from './audit';
+import { kafkaChaos } from './chaos-kafka';
 import { mapLimit } from './map-limit';
 
 const { values: opts } = parseArgs({
@@ -45,8 +47,12 @@ const { values: opts } = parseArgs({
     forget: { type: 'string', default: '0.05' },
     resets: { type: 'string', default: '0.02' },
     'key-ttl-s': { type: 'string', default: '2' },
+    source: { type: 'string', default: 'http' },
+    'broker-restarts': { type: 'string', default: '1' },
   },
 });
+if (opts.source !== 'http' && opts.source !== 'kafka')
+  throw new Error(`--source ${opts.source}: expected http or kafka`);
 const N = Number(opts.orders);
 const K = Number(opts.duplicates);
 const KILLS = Number(opts['worker-kills']);
@@ -139,6 +145,21 @@ function schedule(): Disruption[] {
 }
 
 async function main() {
+  if (opts.source === 'kafka') {
+    const ok = await kafkaChaos({
+      plans: Array.from({ length: N }, (_, i) => plan(i)),
+      duplicates: K,
+      workerKills: KILLS,
+      brokerRestarts: Number(opts['broker-restarts']),
+      forget: FORGET,
+      shape,
+      deadline: DEADLINE,
+      random,
+      waitUntilEnded,
+    });
+    process.exitCode = ok ? 0 : 1;
+    return;
+  }
   const started = Date.now();
   const { stack, dispose } = await startScratchStack('chaos', { IDEMPOTENCY_KEY_TTL_S: opts['key-ttl-s'] }, shape);
   const counts = {

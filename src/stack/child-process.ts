@@ -33,6 +33,11 @@ export class Child {
     return this.process?.pid;
   }
 
+  /** Started and not exited (a crash, a kill, its own exit). */
+  get running(): boolean {
+    return this.process !== undefined && this.process.exitCode === null && this.process.signalCode === null;
+  }
+
   async start(): Promise<void> {
     const { name, command, args, env } = this.spec;
     const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });

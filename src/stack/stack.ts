@@ -80,6 +80,8 @@ export interface Stack {
   child(name: PartName, replica?: number): Child;
   /** Every process of a part (several for workers and APIs). */
   children(name: PartName): Child[];
+  /** Where the children's logs go (see StackOptions.logDir). */
+  logDir?: string;
   stop(): Promise<void>;
 }
 
@@ -266,7 +268,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (!found) throw new Error(`this stack runs no ${replicaName(name, replica)}`);
     return found;
   };
-  return { urls, env, apiKey, child, children: all, stop };
+  return { urls, env, apiKey, child, children: all, logDir: options.logDir, stop };
 }
 
 /**
@@ -285,7 +287,8 @@ export async function freeStackPorts(apis = 1): Promise<StackOptions['ports']> {
   };
 }
 
-export type ScratchOptions = Pick<StackOptions, 'engine' | 'workers' | 'apis'>;
+/** `kafka`: add the broker and the ingest, on free ports. */
+export type ScratchOptions = Pick<StackOptions, 'engine' | 'workers' | 'apis'> & { kafka?: boolean };
 
 /**
  * A whole stack of its own for a tool (benchmark, chaos run, history export): free ports and
@@ -299,6 +302,7 @@ export async function startScratchStack(
   const dataDir = mkdtempSync(join(tmpdir(), `orders-${name}-`));
   // The tools measure and break the service, not the per-key rate limit.
   const toolEnv = { API_RATE_LIMIT: '1000000', ...env };
+  const { kafka, ...shape } = scratch;
   const stack = await startStack({
     dataDir,
     ports: await freeStackPorts(scratch.apis),
@@ -306,7 +310,8 @@ export async function startScratchStack(
     retention: '24h',
     logDir: join(dataDir, 'logs'),
     env: toolEnv,
-    ...scratch,
+    ...shape,
+    ...(kafka ? { kafka: { port: await freePort(), controllerPort: await freePort() } } : {}),
   }).catch((err) => {
     rmSync(dataDir, { recursive: true, force: true });
     throw err;
