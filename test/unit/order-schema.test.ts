@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_QUANTITY, MAX_UNIT_PRICE_CENTS, listOrdersQuerySchema, orderSchema } from '../../src/shared/order-schema';
+import { listOrdersQuerySchema } from '../../src/api/orders/orders.schemas';
+import { MAX_QUANTITY, MAX_UNIT_PRICE_CENTS, orderSchema } from '../../src/shared/order-schema';
 import { orderTotalCents } from '../../src/shared/order-state';
 
 const valid = {

@@ -17,7 +17,7 @@ import {
 } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { fingerprint } from '../../shared/fingerprint';
-import type { ListOrdersQuery, Order } from '../../shared/order-schema';
+import type { Order } from '../../shared/order-schema';
 import {
   CUSTOMER_ID,
   ORDER_STATUS,
@@ -37,6 +37,7 @@ import type { ApiPrincipal } from '../auth/api-keys';
 import { type RunOutcome, closedWhileUpdating, runOutcome } from '../../temporal/workflow-reads';
 import { TemporalClient } from '../temporal.module';
 import { type OrderSummary, type OrderView, temporalUiLink } from './order-view';
+import type { ListOrdersQuery } from './orders.schemas';
 import { publicFailureReason } from './public-failure-reason';
 
 type OrderHandle = WorkflowHandle<OrderWorkflow>;
