@@ -5,7 +5,8 @@ import type { OrderState } from '../../src/shared/order-state';
 import { workflowIdFor } from '../../src/shared/order-contract';
 import { freePort } from '../../src/stack/free-port';
 import { closedWhileUpdating, isTemporalUnavailable, runOutcome } from '../../src/temporal/workflow-reads';
-import { newOrder, ordersClient } from '../support/orders';
+import { sampleOrder } from '../../src/fixtures/sample-order';
+import { ordersClient } from '../support/orders';
 import { temporal } from '../support/temporal';
 
 // The adapter over the SDK internals the API's read path uses, against the real Temporal
@@ -22,7 +23,7 @@ async function openRun() {
 
 describe('runOutcome', () => {
   it("returns a completed run's decoded result", async () => {
-    const order = newOrder();
+    const order = sampleOrder();
     const orders = ordersClient();
     expect((await orders.submit(order)).status).toBe(202);
     await orders.waitForOrder(order.orderId);
