@@ -56,7 +56,8 @@ export async function isServing(cli: string, address: string): Promise<boolean> 
   return stdout.includes('SERVING');
 }
 
-const CLI_TYPES = {
+/** The CLI's name of each search attribute type (`--type`), as deploy/ registers them too. */
+export const CLI_TYPES = {
   KEYWORD: 'Keyword',
   INT: 'Int',
   DOUBLE: 'Double',
