@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { sampleOrder } from '../src/fixtures/sample-order';
 import type { Order } from '../src/shared/order-schema';
-import { workerConfig } from '../src/shared/config';
+import { workerConfig } from '../src/config/service';
 import { ORDER_WORKFLOW_TYPE, workflowIdFor } from '../src/shared/order-contract';
 import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
 import { type PartName, startScratchStack } from '../src/stack/stack';

@@ -5,7 +5,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { parseArgs } from 'node:util';
 import { paymentProviderFromConfig } from '../providers/payment-provider';
-import { providerConfig, temporalConfig } from '../shared/config';
+import { providerConfig, temporalConfig } from '../config/service';
 import { decodingDataConverter } from '../temporal/codec/data-converter';
 import { encryptionKeysFromEnv } from '../temporal/codec/encryption-keys';
 import { connectionOptions } from '../temporal/connection-options';

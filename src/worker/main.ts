@@ -8,7 +8,7 @@ import { createActivities } from '../../activities';
 import { paymentProviderFromConfig } from '../providers/payment-provider';
 import { localRiskRules } from '../providers/risk';
 import { sandboxShipping } from '../providers/shipping';
-import { logLevel, providerConfig, riskConfig, temporalConfig, workerConfig } from '../shared/config';
+import { logLevel, providerConfig, riskConfig, temporalConfig, workerConfig } from '../config/service';
 import { encryptingDataConverter } from '../temporal/codec/data-converter';
 import { connectionOptions } from '../temporal/connection-options';
 import { startTracing } from '../telemetry/tracing';
