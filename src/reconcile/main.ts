@@ -27,7 +27,7 @@ export async function reconcile(options: {
   env?: NodeJS.ProcessEnv;
   print?: (line: string) => void;
 }): Promise<ReconcileReport> {
-  const env = options.env ?? process.env;
+  const { env } = options;
   const print = options.print ?? console.log;
   const temporal = temporalConfig(env);
   const providers = providerConfig(env);
