@@ -3,6 +3,7 @@
 // `audit()` with the orders it submitted.
 import { Client, Connection } from '@temporalio/client';
 import { parseArgs } from 'node:util';
+import { providerConfig, temporalConfig } from '../src/config/service';
 import { byOrder, isStandingCharge, isStandingShipment, readLedgers } from '../src/reconcile/ledgers';
 import { type KnownOrder, ordersInTemporal } from '../src/reconcile/orders';
 import { findImbalances } from '../src/reconcile/reconcile';
@@ -166,12 +167,14 @@ export function printReport(report: AuditReport, extra: object = {}, more: Recor
 }
 
 async function main() {
+  const temporal = temporalConfig();
+  const providers = providerConfig();
   const { values } = parseArgs({
     options: {
-      temporal: { type: 'string', default: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' },
-      namespace: { type: 'string', default: process.env.TEMPORAL_NAMESPACE ?? 'default' },
-      payments: { type: 'string', default: process.env.PAYMENTS_URL ?? 'http://127.0.0.1:4001' },
-      shipping: { type: 'string', default: process.env.SHIPPING_URL ?? 'http://127.0.0.1:4002' },
+      temporal: { type: 'string', default: temporal.address },
+      namespace: { type: 'string', default: temporal.namespace },
+      payments: { type: 'string', default: providers.paymentsUrl },
+      shipping: { type: 'string', default: providers.shippingUrl },
     },
   });
   // `npm start` keeps its development key in .data/.

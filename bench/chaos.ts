@@ -15,6 +15,7 @@
 // orders arrive through Kafka instead (bench/chaos-kafka.ts, --broker-restarts N).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { sampleOrder } from '../src/fixtures/sample-order';
 import type { Order } from '../src/shared/order-schema';
 import { Client, Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
@@ -80,14 +81,11 @@ interface Plan {
 
 function plan(i: number): Plan {
   const r = random();
-  const order: Order = {
+  const order = sampleOrder({
     orderId: `chaos-${opts.seed}-${i}`,
     customerId: `chaos-cust-${i % 50}`,
     items: [{ sku: `sku-${i % 7}`, quantity: 1 + (i % 3), unitPriceCents: 500 + (i % 11) * 100 }],
-    currency: 'EUR',
-    shippingAddress: { name: 'Chaos', line1: '1 Loop St', city: 'Localhost', postalCode: '12345', country: 'DE' },
-    paymentToken: 'tok_visa',
-  };
+  });
   if (r < 0.08) order.paymentToken = 'tok_declined';
   else if (r < 0.12)
     order.shippingAddress.postalCode = '00000'; // carrier rejects: refund

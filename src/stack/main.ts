@@ -1,16 +1,15 @@
 // `npm start [-- --temporal dev|postgres] [--workers N] [--apis N] [--kafka]`: the whole stack in the
 // foreground until Ctrl-C. `npm run start:temporal`: only Temporal and its UI's codec server,
 // for running the other parts by hand.
+import { kafkaConfig, workerConfig } from '../config/service';
 import { stackArgs } from './stack-args';
 import { defaultStackOptions, startStack } from './stack';
 
 async function main() {
   const { positionals, engine, workers, apis, kafka } = stackArgs(process.argv.slice(2));
   const temporalOnly = positionals[0] === 'temporal';
-  const kafkaPort = Number(process.env.KAFKA_PORT || 9092);
-  const kafkaPorts = kafka
-    ? { port: kafkaPort, controllerPort: Number(process.env.KAFKA_CONTROLLER_PORT || kafkaPort + 1) }
-    : undefined;
+  const { port: kafkaPort, controllerPort } = kafkaConfig();
+  const kafkaPorts = kafka ? { port: kafkaPort, controllerPort } : undefined;
   const options = {
     ...defaultStackOptions(),
     engine,
@@ -34,7 +33,7 @@ async function main() {
         `Codec server  ${urls.codec} (loopback only; for the CLI: --codec-endpoint ${urls.codec})`,
         engineLine,
         `Workers       ${workers}`,
-        `Metrics       ${urls.api}/metrics (API), http://127.0.0.1:${process.env.WORKER_METRICS_PORT || 9464}/metrics (worker${workers > 1 ? 's: one port each from there' : ''})`,
+        `Metrics       ${urls.api}/metrics (API), http://127.0.0.1:${workerConfig().metricsPort}/metrics (worker${workers > 1 ? 's: one port each from there' : ''})`,
         `Payments      ${urls.payments}`,
         `Shipping      ${urls.shipping}`,
         ...(kafkaPorts

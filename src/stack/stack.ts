@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { dataDirSetting, stackConfig } from '../config/launcher';
+import { secretsConfig, workerConfig } from '../config/service';
 import { Child, type ChildSpec, exitWithParent, httpOk } from './child-process';
 import { type DevApiKey, ensureDevApiKey, ensureDevEncryptionKeys } from './dev-secrets';
 import { assertPortFree, freePort, freePortBlock } from './free-port';
@@ -94,22 +96,13 @@ export function projectRoot(from = __dirname): string {
   return dir;
 }
 
-export function defaultStackOptions(env: NodeJS.ProcessEnv = process.env): StackOptions {
-  const port = (name: string, fallback: number) => Number(env[name] || fallback);
-  return {
-    dataDir: resolve(env.DATA_DIR || join(projectRoot(), '.data')),
-    ports: {
-      temporal: port('TEMPORAL_PORT', 7233),
-      temporalUi: port('TEMPORAL_UI_PORT', 8233),
-      codec: port('CODEC_PORT', 8888),
-      api: port('PORT', 3000),
-      payments: port('PAYMENTS_PORT', 4001),
-      shipping: port('SHIPPING_PORT', 4002),
-      postgres: port('POSTGRES_PORT', 5432),
-    },
-    namespace: env.TEMPORAL_NAMESPACE || 'default',
-    retention: env.TEMPORAL_RETENTION || '720h',
-  };
+/** The data folder of `npm start` and of the tools run beside it: DATA_DIR, else .data/ in the project. */
+export function localDataDir(): string {
+  return dataDirSetting() ?? join(projectRoot(), '.data');
+}
+
+export function defaultStackOptions(): StackOptions {
+  return { dataDir: localDataDir(), ...stackConfig() };
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -165,9 +158,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...((wanted as readonly ServiceName[]).includes('kafka') ? { KAFKA_BROKERS: `${host}:${kafkaPorts.port}` } : {}),
     ...options.env,
   };
-  env.ENCRYPTION_KEYS ||= process.env.ENCRYPTION_KEYS || ensureDevEncryptionKeys(dataDir);
+  const given = secretsConfig();
+  env.ENCRYPTION_KEYS ||= given.encryptionKeys || ensureDevEncryptionKeys(dataDir);
   let apiKey: DevApiKey | undefined;
-  if (!env.API_KEYS_FILE && !process.env.API_KEYS_FILE && wanted.includes('api')) {
+  if (!env.API_KEYS_FILE && !given.apiKeysFile && wanted.includes('api')) {
     apiKey = ensureDevApiKey(dataDir);
     env.API_KEYS_FILE = apiKey.keysFile;
   }
@@ -188,7 +182,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // Replicas after the first are named worker-2, api-2, ... (so are their log files).
   const replicaName = (name: string, i: number) => (i === 0 ? name : `${name}-${i + 1}`);
   // Each worker's metrics exporter needs a port of its own; 0 keeps them all off.
-  const metricsPort = Number(env.WORKER_METRICS_PORT ?? 9464);
+  const { metricsPort } = workerConfig(env);
 
   const parts: Record<ServiceName, () => EnginePart[]> = {
     temporal: () =>

@@ -9,7 +9,14 @@ import { type EventSink, kafkaEventSink, noEventSink } from '../events/event-sin
 import { paymentProviderFromConfig } from '../providers/payment-provider';
 import { localRiskRules } from '../providers/risk';
 import { sandboxShipping } from '../providers/shipping';
-import { kafkaBrokers, logLevel, providerConfig, riskConfig, temporalConfig, workerConfig } from '../shared/config';
+import {
+  logLevel,
+  orderEventBrokers,
+  providerConfig,
+  riskConfig,
+  temporalConfig,
+  workerConfig,
+} from '../config/service';
 import { encryptingDataConverter } from '../temporal/codec/data-converter';
 import { connectionOptions } from '../temporal/connection-options';
 import { startTracing } from '../telemetry/tracing';
@@ -32,7 +39,7 @@ async function main() {
     metricsPort: tuning.metricsPort,
   });
   const tracing = startTracing('orders-worker');
-  const brokers = kafkaBrokers();
+  const brokers = orderEventBrokers();
   const events: EventSink = brokers ? kafkaEventSink(brokers) : noEventSink;
 
   const connection = await NativeConnection.connect(connectionOptions(temporal));

@@ -15,7 +15,7 @@ import { freePort } from '../../src/stack/free-port';
 import { KAFKA_TOPICS, kafkaBroker } from '../../src/stack/kafka-broker';
 import { projectRoot } from '../../src/stack/stack';
 import { useIsolatedStack } from '../support/isolated-stack';
-import { newOrder } from '../support/orders';
+import { sampleOrder } from '../../src/fixtures/sample-order';
 import { runCount } from '../support/temporal';
 
 // Orders from Kafka into an isolated stack: a broker of this file's own (free ports, scratch
@@ -186,20 +186,20 @@ describe.skipIf(!canRun)('orders from Kafka', () => {
   }
 
   it('each order produced three times: one run, one charge, one shipment', async () => {
-    const orders = [newOrder(), newOrder(), newOrder()];
+    const orders = [sampleOrder(), sampleOrder(), sampleOrder()];
     for (let round = 0; round < 3; round++) await produce(orders.map(asMessage));
     for (const order of orders) await expectOneEffect(order.orderId);
     expect(dlq).toEqual([]);
   }, 60_000);
 
   it('a conflicting body and invalid messages go to orders.dlq with the reason; the next order still runs', async () => {
-    const first = newOrder();
-    const next = newOrder();
+    const first = sampleOrder();
+    const next = sampleOrder();
     await produce([
       asMessage(first),
       asMessage({ ...first, paymentToken: 'tok_other' }),
       { key: 'not-json', value: '{oops' },
-      { key: 'bad-currency', value: JSON.stringify({ ...newOrder(), currency: 'euro' }) },
+      { key: 'bad-currency', value: JSON.stringify({ ...sampleOrder(), currency: 'euro' }) },
       asMessage(next),
     ]);
     await expectOneEffect(next.orderId);
@@ -217,7 +217,7 @@ describe.skipIf(!canRun)('orders from Kafka', () => {
   }, 60_000);
 
   it('an ingest SIGKILLed after the API started the order but before the commit: redelivered, still one effect', async () => {
-    const order = newOrder();
+    const order = sampleOrder();
     const held = proxy.holdNext();
     await produce([asMessage(order)]);
     expect(await held).toBe(order.orderId);
@@ -232,7 +232,7 @@ describe.skipIf(!canRun)('orders from Kafka', () => {
   it('an API outage pauses consumption: nothing skipped, nothing to the DLQ, all run once it is back', async () => {
     const api = isolated.stack.child('api');
     await api.stop();
-    const orders = [newOrder(), newOrder()];
+    const orders = [sampleOrder(), sampleOrder()];
     try {
       await produce(orders.map(asMessage));
       // The first message is retried with backoff; the second waits behind it.
@@ -246,7 +246,7 @@ describe.skipIf(!canRun)('orders from Kafka', () => {
   }, 60_000);
 
   it('a broker outage delays the order events, not the order: all are published once it is back', async () => {
-    const order = newOrder();
+    const order = sampleOrder();
     await broker.stop();
     try {
       expect((await isolated.client.submit(order)).status).toBe(202);

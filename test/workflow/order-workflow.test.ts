@@ -20,7 +20,7 @@ import type { OrderEvent } from '../../src/shared/order-events';
 import { projectRoot } from '../../src/stack/stack';
 import { bundleWorkflows } from '../../src/worker/workflow-bundle';
 import { orderWorkflow } from '../../workflows/order';
-import { newOrder } from '../support/orders';
+import { sampleOrder } from '../../src/fixtures/sample-order';
 
 // The order workflow alone, on the time-skipping test server, with mocked activities:
 // every path of the lifecycle, and timeouts without waiting for them.
@@ -94,7 +94,7 @@ async function runOrder(activities: OrderActivities, drive?: (workflowId: string
     workflowBundle,
     activities,
   });
-  const order = newOrder();
+  const order = sampleOrder();
   return worker.runUntil(async () => {
     const handle = await env.client.workflow.start(orderWorkflow, {
       taskQueue,
