@@ -50,6 +50,26 @@ export default tseslint.config(
     },
   },
   {
+    // One module reads the environment: src/config/, with typed values and clear errors.
+    // Passing it on whole to a child process (`{ ...process.env, ... }`) is not reading it.
+    files: typeScriptFiles,
+    ignores: ['src/config/**', 'test/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "MemberExpression[object.name='process'][property.name='env']:not(SpreadElement > MemberExpression)",
+          message: 'Read the environment through src/config/ (typed, with defaults and clear errors).',
+        },
+        {
+          selector: "VariableDeclarator[init.name='process'] > ObjectPattern > Property[key.name='env']",
+          message: 'Read the environment through src/config/ (typed, with defaults and clear errors).',
+        },
+      ],
+    },
+  },
+  {
     // Tests read JSON response bodies and SDK internals whose types would add nothing.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
@@ -74,8 +94,8 @@ export default tseslint.config(
               message: 'Only type imports from outside src/shared: the rest may do I/O.',
             },
             {
-              regex: '/shared/(fingerprint|config)$',
-              message: 'Not pure (hashing with node:crypto, reading the environment): keep it out of workflows.',
+              regex: '/shared/fingerprint$',
+              message: 'Not pure (hashing with node:crypto): keep it out of workflows.',
             },
           ],
         },

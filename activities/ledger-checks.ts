@@ -4,6 +4,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import stableStringify from 'safe-stable-stringify';
 import type { Charge, Refund } from '../src/providers/payments';
+import type { ProviderAnswer } from '../src/providers/provider-answer';
 import { ProviderError } from '../src/providers/provider-error';
 import type { ShipmentRecord, ShipmentRequest } from '../src/providers/shipping';
 import { FAILURE_TYPES } from '../src/shared/order-contract';
@@ -11,6 +12,37 @@ import { FAILURE_TYPES } from '../src/shared/order-contract';
 /** Ends the order in NEEDS_REVIEW: no further effect, a person settles the books. */
 export function needsReview(reason: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(reason, FAILURE_TYPES.needsReview);
+}
+
+/** The provider refused the idempotency key as used before with another body (422). */
+export const isKeyReused = (err: unknown) => err instanceof ProviderError && err.kind === 'key-reused';
+
+/**
+ * An effect made at most once, with the ledger on both sides of the write: what already
+ * stands for the order is adopted instead of writing (the provider may have forgotten the
+ * key); so it is when the provider refuses the key as reused, and if nothing stands then,
+ * the order needs review. A fresh or replayed answer goes to `answered`, which checks it.
+ */
+export async function adoptOrWrite<Row, Value, Outcome>(effect: {
+  standing: () => Promise<Row[]>;
+  adopt: (standing: Row[]) => Outcome;
+  write: () => Promise<ProviderAnswer<Value>>;
+  answered: (answer: ProviderAnswer<Value>) => Outcome | Promise<Outcome>;
+  /** Why the order needs review when the key was refused as reused and nothing stands. */
+  reusedKeyWithout: string;
+}): Promise<Outcome> {
+  const existing = await effect.standing();
+  if (existing.length > 0) return effect.adopt(existing);
+  let answer: ProviderAnswer<Value>;
+  try {
+    answer = await effect.write();
+  } catch (err) {
+    if (!isKeyReused(err)) throw err;
+    const now = await effect.standing();
+    if (now.length > 0) return effect.adopt(now);
+    throw needsReview(effect.reusedKeyWithout);
+  }
+  return effect.answered(answer);
 }
 
 export interface ChargeOutcome {

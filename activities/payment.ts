@@ -2,13 +2,14 @@
 // again whenever the answer is replayed or the key is refused as reused: the key protects
 // against retries while the provider remembers it, the lookup after it has forgotten.
 import type { PaymentProvider } from '../src/providers/payments';
-import { ProviderError } from '../src/providers/provider-error';
 import type { ShippingProvider } from '../src/providers/shipping';
 import {
   type ChargeOutcome,
   adoptCharge,
+  adoptOrWrite,
   adoptRefund,
   checkAnswer,
+  isKeyReused,
   isStanding,
   needsReview,
   providerCall,
@@ -30,35 +31,26 @@ export interface RefundInput {
   amountCents: number;
 }
 
-export const isKeyReused = (err: unknown) => err instanceof ProviderError && err.kind === 'key-reused';
-
 export function paymentActivities(payments: PaymentProvider, shipping: ShippingProvider) {
   const call = <T>(fn: () => Promise<T>) => providerCall('payments', fn);
 
   return {
     async chargePayment({ idempotencyKey, ...request }: ChargeInput): Promise<ChargeOutcome> {
       const expected = { amountCents: request.amountCents, currency: request.currency };
-      const ledger = () => call(() => payments.chargesForOrder(request.orderId));
-      const existing = await ledger();
-      if (existing.length > 0) return adoptCharge(existing, expected);
-
-      let answer;
-      try {
-        answer = await call(() => payments.charge(idempotencyKey, request));
-      } catch (err) {
-        if (!isKeyReused(err)) throw err;
-        const now = await ledger();
-        if (now.length > 0) return adoptCharge(now, expected);
-        throw needsReview(
-          `the payment key was used before for another request and no charge exists for this order; not charged`,
-        );
-      }
-      checkAnswer('a charge', answer.value, { orderId: request.orderId, ...expected });
-      if (!answer.replayed) return { chargeId: answer.value.id };
-      // A stored answer tells what happened then; the ledger tells what stands now.
-      const live = await call(() => payments.getCharge(answer.value.id));
-      if (!live) throw needsReview(`the provider replayed charge ${answer.value.id}, which its ledger does not hold`);
-      return adoptCharge([live], expected);
+      return adoptOrWrite({
+        standing: () => call(() => payments.chargesForOrder(request.orderId)),
+        adopt: (charges) => adoptCharge(charges, expected),
+        write: () => call(() => payments.charge(idempotencyKey, request)),
+        reusedKeyWithout: `the payment key was used before for another request and no charge exists for this order; not charged`,
+        answered: async ({ value, replayed }) => {
+          checkAnswer('a charge', value, { orderId: request.orderId, ...expected });
+          if (!replayed) return { chargeId: value.id };
+          // A stored answer tells what happened then; the ledger tells what stands now.
+          const live = await call(() => payments.getCharge(value.id));
+          if (!live) throw needsReview(`the provider replayed charge ${value.id}, which its ledger does not hold`);
+          return adoptCharge([live], expected);
+        },
+      });
     },
 
     async refundPayment({

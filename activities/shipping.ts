@@ -4,8 +4,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { PaymentProvider } from '../src/providers/payments';
 import type { ShipmentRequest, ShippingProvider } from '../src/providers/shipping';
 import { FAILURE_TYPES } from '../src/shared/order-contract';
-import { adoptShipment, checkAnswer, isStanding, needsReview, providerCall } from './ledger-checks';
-import { isKeyReused } from './payment';
+import { adoptOrWrite, adoptShipment, checkAnswer, isStanding, needsReview, providerCall } from './ledger-checks';
 
 export interface ShipmentInput extends ShipmentRequest {
   idempotencyKey: string;
@@ -40,25 +39,19 @@ export function shippingActivities(payments: PaymentProvider, shipping: Shipping
     }: ShipmentInput): Promise<{ shipmentId: string; trackingNumber: string }> {
       await assertChargeStands(request.orderId, chargeId);
       const standing = async () => (await call(() => shipping.shipmentsForOrder(request.orderId))).filter(isStanding);
-      const existing = await standing();
-      if (existing.length > 0) return adoptShipment(existing, request);
-
-      let answer;
-      try {
-        answer = await call(() => shipping.createShipment(idempotencyKey, request));
-      } catch (err) {
-        if (!isKeyReused(err)) throw err;
-        const now = await standing();
-        if (now.length > 0) return adoptShipment(now, request);
-        throw needsReview(
-          `the shipping key was used before for another request and no shipment stands for this order; not shipped`,
-        );
-      }
-      checkAnswer('a shipment', answer.value, { orderId: request.orderId });
-      if (answer.replayed && !(await standing()).some((s) => s.id === answer.value.id)) {
-        throw needsReview(`the carrier replayed shipment ${answer.value.id}, which no longer stands`);
-      }
-      return { shipmentId: answer.value.id, trackingNumber: answer.value.trackingNumber };
+      return adoptOrWrite({
+        standing,
+        adopt: (shipments) => adoptShipment(shipments, request),
+        write: () => call(() => shipping.createShipment(idempotencyKey, request)),
+        reusedKeyWithout: `the shipping key was used before for another request and no shipment stands for this order; not shipped`,
+        answered: async ({ value, replayed }) => {
+          checkAnswer('a shipment', value, { orderId: request.orderId });
+          if (replayed && !(await standing()).some((s) => s.id === value.id)) {
+            throw needsReview(`the carrier replayed shipment ${value.id}, which no longer stands`);
+          }
+          return { shipmentId: value.id, trackingNumber: value.trackingNumber };
+        },
+      });
     },
   };
 }

@@ -3,6 +3,7 @@
 // `audit()` with the orders it submitted.
 import { Client, Connection } from '@temporalio/client';
 import { parseArgs } from 'node:util';
+import { providerConfig, temporalConfig } from '../src/config/service';
 import { byOrder, isStandingCharge, isStandingShipment, readLedgers } from '../src/reconcile/ledgers';
 import { type KnownOrder, ordersInTemporal } from '../src/reconcile/orders';
 import { findImbalances } from '../src/reconcile/reconcile';
@@ -142,27 +143,38 @@ export async function audit(targets: AuditTargets, submitted?: string[]): Promis
 }
 
 /** Prints the audit, its last line one JSON object (with `extra` merged in); true if no invariant is broken. */
-export function printReport(report: AuditReport, extra: object = {}): boolean {
-  const broken = VIOLATIONS.filter((key) => report[key] > 0);
+/**
+ * Prints the report, its last line one JSON object with `ok`. `more`: further invariants
+ * (counts that must be 0), printed and judged like the ledgers'.
+ */
+export function printReport(report: AuditReport, extra: object = {}, more: Record<string, number> = {}): boolean {
+  const counts: Record<string, number> = {
+    ...Object.fromEntries(VIOLATIONS.map((key) => [key, report[key]])),
+    ...more,
+  };
+  const broken = Object.keys(counts).filter((key) => counts[key] > 0);
   const line = (label: string, value: unknown, ok = true) =>
     console.log(`${ok ? '  ok ' : 'FAIL '} ${label.padEnd(36)} ${value}`);
   console.log('exactly-once audit');
   line('orders submitted', report.ordersSubmitted ?? 'n/a (all known to Temporal)');
   line('orders in Temporal', report.ordersInTemporal);
   line('orders terminal', `${report.ordersTerminal} ${JSON.stringify(report.statuses)}`);
-  for (const key of VIOLATIONS) line(key.replace(/([A-Z])/g, ' $1').toLowerCase(), report[key], report[key] === 0);
+  for (const [key, value] of Object.entries(counts))
+    line(key.replace(/([A-Z])/g, ' $1').toLowerCase(), value, value === 0);
   console.log(broken.length === 0 ? 'all invariants hold' : `BROKEN: ${broken.join(', ')}`);
   console.log(JSON.stringify({ ...report, ...extra, ok: broken.length === 0 }));
   return broken.length === 0;
 }
 
 async function main() {
+  const temporal = temporalConfig();
+  const providers = providerConfig();
   const { values } = parseArgs({
     options: {
-      temporal: { type: 'string', default: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' },
-      namespace: { type: 'string', default: process.env.TEMPORAL_NAMESPACE ?? 'default' },
-      payments: { type: 'string', default: process.env.PAYMENTS_URL ?? 'http://127.0.0.1:4001' },
-      shipping: { type: 'string', default: process.env.SHIPPING_URL ?? 'http://127.0.0.1:4002' },
+      temporal: { type: 'string', default: temporal.address },
+      namespace: { type: 'string', default: temporal.namespace },
+      payments: { type: 'string', default: providers.paymentsUrl },
+      shipping: { type: 'string', default: providers.shippingUrl },
     },
   });
   // `npm start` keeps its development key in .data/.

@@ -11,8 +11,9 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { sampleOrder } from '../src/fixtures/sample-order';
 import type { Order } from '../src/shared/order-schema';
-import { workerConfig } from '../src/shared/config';
+import { workerConfig } from '../src/config/service';
 import { ORDER_WORKFLOW_TYPE, workflowIdFor } from '../src/shared/order-contract';
 import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
 import { Progress } from '../src/stack/progress';
@@ -141,14 +142,12 @@ function peakRssMiB(pid: number | undefined): number {
   return line ? round(Number(line.replace(/\D/g, '')) / 1024) : NaN;
 }
 
-const order = (i: number, run: string): Order => ({
-  orderId: `bench-${run}-${i}`,
-  customerId: `bench-cust-${i % 100}`,
-  items: [{ sku: 'mug', quantity: 1 + (i % 3), unitPriceCents: 1250 }],
-  currency: 'EUR',
-  shippingAddress: { name: 'Bench', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' },
-  paymentToken: 'tok_visa',
-});
+const order = (i: number, run: string): Order =>
+  sampleOrder({
+    orderId: `bench-${run}-${i}`,
+    customerId: `bench-cust-${i % 100}`,
+    items: [{ sku: 'mug', quantity: 1 + (i % 3), unitPriceCents: 1250 }],
+  });
 
 async function postOrder(api: ApiTarget, body: Order): Promise<{ status: number; ms: number }> {
   const t0 = performance.now();

@@ -11,9 +11,11 @@
 // another address, another amount), operators reset some runs to their first workflow task
 // and terminate one between its charge and its refund; `reconcile --fix` settles what that
 // left open, and the audit reads the books. With --apis N the submissions are spread over
-// the replicas; with --workers N each kill takes the next worker.
+// the replicas; with --workers N each kill takes the next worker. With --source kafka the
+// orders arrive through Kafka instead (bench/chaos-kafka.ts, --broker-restarts N).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { sampleOrder } from '../src/fixtures/sample-order';
 import type { Order } from '../src/shared/order-schema';
 import { Client, Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
@@ -30,6 +32,7 @@ import { encryptingDataConverter } from '../src/temporal/codec/data-converter';
 import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
 import { forgetWorkflow } from '../src/temporal/forget-workflow';
 import { audit, printReport } from './audit';
+import { kafkaChaos } from './chaos-kafka';
 import { mapLimit } from './map-limit';
 
 const { values: opts } = parseArgs({
@@ -46,8 +49,12 @@ const { values: opts } = parseArgs({
     forget: { type: 'string', default: '0.05' },
     resets: { type: 'string', default: '0.02' },
     'key-ttl-s': { type: 'string', default: '2' },
+    source: { type: 'string', default: 'http' },
+    'broker-restarts': { type: 'string', default: '1' },
   },
 });
+if (opts.source !== 'http' && opts.source !== 'kafka')
+  throw new Error(`--source ${opts.source}: expected http or kafka`);
 const N = Number(opts.orders);
 const K = Number(opts.duplicates);
 const KILLS = Number(opts['worker-kills']);
@@ -76,14 +83,11 @@ interface Plan {
 
 function plan(i: number): Plan {
   const r = random();
-  const order: Order = {
+  const order = sampleOrder({
     orderId: `chaos-${opts.seed}-${i}`,
     customerId: `chaos-cust-${i % 50}`,
     items: [{ sku: `sku-${i % 7}`, quantity: 1 + (i % 3), unitPriceCents: 500 + (i % 11) * 100 }],
-    currency: 'EUR',
-    shippingAddress: { name: 'Chaos', line1: '1 Loop St', city: 'Localhost', postalCode: '12345', country: 'DE' },
-    paymentToken: 'tok_visa',
-  };
+  });
   if (r < 0.08) order.paymentToken = 'tok_declined';
   else if (r < 0.12)
     order.shippingAddress.postalCode = '00000'; // carrier rejects: refund
@@ -141,6 +145,21 @@ function schedule(): Disruption[] {
 }
 
 async function main() {
+  if (opts.source === 'kafka') {
+    const ok = await kafkaChaos({
+      plans: Array.from({ length: N }, (_, i) => plan(i)),
+      duplicates: K,
+      workerKills: KILLS,
+      brokerRestarts: Number(opts['broker-restarts']),
+      forget: FORGET,
+      shape,
+      deadline: DEADLINE,
+      random,
+      waitUntilEnded,
+    }).finally(() => progress.end()); // waitUntilEnded's last phase: a terminal's bar would keep us running
+    process.exitCode = ok ? 0 : 1;
+    return;
+  }
   const started = Date.now();
   progress.phase('starting a stack');
   const { stack, dispose } = await startScratchStack('chaos', { IDEMPOTENCY_KEY_TTL_S: opts['key-ttl-s'] }, shape);

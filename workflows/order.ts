@@ -11,6 +11,7 @@ import {
   log,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -18,6 +19,7 @@ import {
 import type { OrderActivities } from '../activities';
 import type { Order } from '../src/shared/order-schema';
 import { idempotencyKey } from '../src/shared/idempotency-keys';
+import { orderEvent } from '../src/shared/order-events';
 import { type OrderState, type OrderStatus, initialOrderState, isTerminal } from '../src/shared/order-state';
 import {
   FAILURE_TYPES,
@@ -27,6 +29,7 @@ import {
   getOrderQuery,
   paymentDecidedUpdate,
 } from '../src/shared/order-contract';
+import { eventOutbox } from './event-outbox';
 
 // Every activity carries an idempotency key, so a retry can never repeat an effect: we retry
 // transient failures (timeouts, 5xx, dropped connections, 409 in flight) without limit
@@ -45,6 +48,14 @@ const { assessRisk, chargePayment, refundPayment, createShipment } = proxyActivi
     nonRetryableErrorTypes: Object.values(FAILURE_TYPES),
   },
 });
+// Announcing a status on `order-events`: local, because it is a quick write done for every
+// status (one marker in the history instead of an activity task's round trip). One attempt,
+// within the producer's own timeouts; workflows/event-outbox.ts retries with durable timers.
+// The event's ID makes a repeated publish harmless.
+const { publishOrderEvent } = proxyLocalActivities<OrderActivities>({
+  startToCloseTimeout: '5s',
+  retry: { maximumAttempts: 1 },
+});
 
 export async function orderWorkflow(order: Order): Promise<OrderState> {
   // Runs started without the API's memo (tests, the CLI, runs from before the memo held
@@ -57,6 +68,10 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
   );
   let cancelReason: string | null = null;
   let shippingStarted = false;
+  // Added with order-events: runs started before it announce nothing (test/histories/v1-v4).
+  const outbox = patched('order-events') ? eventOutbox((event) => publishOrderEvent(event)) : undefined;
+  const announce = () => outbox?.add(orderEvent(order.orderId, state.status, state.updatedAt));
+  announce();
 
   const setStatus = (status: OrderStatus, failureReason: string | null = null) => {
     state.status = status;
@@ -64,6 +79,7 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
     state.updatedAt = new Date().toISOString(); // workflow time: deterministic on replay
     upsertSearchAttributes([{ key: ORDER_STATUS, value: status }]);
     log.info('Order status changed', { status, failureReason });
+    announce();
   };
 
   setHandler(getOrderQuery, () => state);
@@ -220,10 +236,10 @@ export async function orderWorkflow(order: Order): Promise<OrderState> {
   // Non-cancellable as a whole: an effect under way always finishes (and a compensation
   // always runs) even if the run is cancelled in Temporal; that cancel has been turned into
   // cancelReason, which the lifecycle checks between steps. Then cancel updates get their
-  // answer before the run closes.
+  // answer and every status its event before the run closes.
   await CancellationScope.nonCancellable(async () => {
     await lifecycle();
-    await condition(allHandlersFinished);
+    await condition(() => allHandlersFinished() && (outbox?.drained() ?? true));
   });
   return state;
 }

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
-import { logLevel } from '../shared/config';
+import { logLevel } from '../config/service';
 import { workflowIdFor } from '../shared/order-contract';
 import { HealthModule } from './health/health.module';
 import { OrdersModule } from './orders/orders.module';

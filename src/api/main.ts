@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { apiConfig } from '../shared/config';
+import { apiConfig } from '../config/service';
 import { startTracing } from '../telemetry/tracing';
 import { AppModule } from './app.module';
 import { answerMethodNotAllowed } from './http/method-not-allowed';

@@ -1,7 +1,7 @@
 // The codec server process: decrypts payloads for the Temporal UI and CLI. On loopback it
 // answers anyone on this machine (like the dev server itself); on any other interface it
 // refuses to start without CODEC_AUTH_TOKEN.
-import { codecServerConfig } from '../shared/config';
+import { codecServerConfig } from '../config/service';
 import { AesGcmCodec } from '../temporal/codec/aes-gcm-codec';
 import { encryptionKeysFromEnv } from '../temporal/codec/encryption-keys';
 import { codecServer } from './app';

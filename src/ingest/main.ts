@@ -3,20 +3,21 @@
 // duplicate (or it went to the DLQ), so a crash or a replay re-submits, and the API's dedup
 // (Temporal's workflow ID) makes that harmless. docs/kafka.md has the reasoning.
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { KAFKA_TOPICS } from '../stack/kafka-broker';
-import { projectRoot } from '../stack/stack';
+import { ingestConfig, kafkaConfig } from '../config/service';
+import { localDataDir } from '../stack/stack';
 import { parseMessage, submitOrder, type Verdict } from './submit';
 
 const GROUP = 'order-ingest';
 const MAX_BACKOFF_MS = 5_000;
 
-function apiKey(env: NodeJS.ProcessEnv): string {
-  if (env.INGEST_API_KEY) return env.INGEST_API_KEY;
+function apiKey(given: string | undefined): string {
+  if (given) return given;
   // Run by hand next to `npm start`: the development key it keeps in its data folder.
-  const file = join(resolve(env.DATA_DIR || join(projectRoot(), '.data')), 'api-key');
+  const file = join(localDataDir(), 'api-key');
   if (!existsSync(file))
     throw new Error(
       `no API key: set INGEST_API_KEY (a key with the orders:write scope), or start the stack once so ${file} exists`,
@@ -25,9 +26,9 @@ function apiKey(env: NodeJS.ProcessEnv): string {
 }
 
 async function main() {
-  const env = process.env;
-  const brokers = (env.KAFKA_BROKERS || `127.0.0.1:${env.KAFKA_PORT || 9092}`).split(',');
-  const api = { url: env.INGEST_API_URL || `http://127.0.0.1:${env.PORT || 3000}`, key: apiKey(env) };
+  const { brokers } = kafkaConfig();
+  const ingest = ingestConfig();
+  const api = { url: ingest.apiUrl, key: apiKey(ingest.apiKey) };
   const kafka = new Kafka({ clientId: 'order-ingest', brokers, logLevel: logLevel.WARN });
   // A crashed member's partitions move on after this; kept short so a restart resumes soon.
   const consumer = kafka.consumer({ groupId: GROUP, sessionTimeout: 6_000, heartbeatInterval: 1_000 });

@@ -1,4 +1,4 @@
-import type { providerConfig } from '../shared/config';
+import type { providerConfig } from '../config/service';
 import { type PaymentProvider, sandboxPayments } from './payments';
 import { stripePayments } from './stripe-payments';
 

@@ -5,7 +5,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { parseArgs } from 'node:util';
 import { paymentProviderFromConfig } from '../providers/payment-provider';
-import { providerConfig, temporalConfig } from '../shared/config';
+import { providerConfig, temporalConfig } from '../config/service';
 import { decodingDataConverter } from '../temporal/codec/data-converter';
 import { encryptionKeysFromEnv } from '../temporal/codec/encryption-keys';
 import { connectionOptions } from '../temporal/connection-options';
@@ -27,7 +27,7 @@ export async function reconcile(options: {
   env?: NodeJS.ProcessEnv;
   print?: (line: string) => void;
 }): Promise<ReconcileReport> {
-  const env = options.env ?? process.env;
+  const { env } = options;
   const print = options.print ?? console.log;
   const temporal = temporalConfig(env);
   const providers = providerConfig(env);

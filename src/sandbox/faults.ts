@@ -25,7 +25,13 @@ export type Faults = z.infer<typeof faultsSchema>;
 
 export function faultsFromEnv(raw: string | undefined, name: string): Faults {
   if (!raw) return {};
-  const parsed = faultsSchema.safeParse(JSON.parse(raw));
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (err) {
+    throw new Error(`${name} is not JSON: ${(err as Error).message}`);
+  }
+  const parsed = faultsSchema.safeParse(json);
   if (!parsed.success) throw new Error(`${name}: ${parsed.error.message}`);
   return parsed.data;
 }

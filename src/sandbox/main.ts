@@ -1,29 +1,29 @@
 // Starts the sandbox payment and shipping providers, each on its own port with its own
-// SQLite file. Stands for the outside world: imports nothing from the service.
+// SQLite file. Stands for the outside world: imports nothing from the service (its settings
+// come from src/config/sandbox.ts, which imports nothing of it either).
 import { join } from 'node:path';
+import { sandboxConfig } from '../config/sandbox';
 import { faultsFromEnv } from './faults';
 import { paymentsApp } from './payments';
 import { shippingApp } from './shipping';
 
 async function main() {
-  const env = process.env;
-  const host = env.SANDBOX_HOST || '127.0.0.1';
-  const dataDir = env.SANDBOX_DATA_DIR || join(process.cwd(), '.data');
-  const shared = env.SANDBOX_FAULTS;
-  // Unset: keys never expire. Set (seconds): a repeated key after that is a new request, as
-  // with Stripe after 24 hours.
-  const keyTtlS = env.IDEMPOTENCY_KEY_TTL_S ? Number(env.IDEMPOTENCY_KEY_TTL_S) : undefined;
-  const options = (faults: string | undefined, name: string) => ({ faults: faultsFromEnv(faults, name), keyTtlS });
+  const { host, dataDir, keyTtlS, logLevel, payments, shipping } = sandboxConfig();
+  const options = (faults: { name: string; json?: string }) => ({
+    faults: faultsFromEnv(faults.json, faults.name),
+    keyTtlS,
+    logLevel,
+  });
   const apps = [
     {
       name: 'payments',
-      port: Number(env.PAYMENTS_PORT || 4001),
-      app: paymentsApp(join(dataDir, 'payments.db'), options(env.PAYMENTS_FAULTS || shared, 'PAYMENTS_FAULTS')),
+      port: payments.port,
+      app: paymentsApp(join(dataDir, 'payments.db'), options(payments.faults)),
     },
     {
       name: 'shipping',
-      port: Number(env.SHIPPING_PORT || 4002),
-      app: shippingApp(join(dataDir, 'shipping.db'), options(env.SHIPPING_FAULTS || shared, 'SHIPPING_FAULTS')),
+      port: shipping.port,
+      app: shippingApp(join(dataDir, 'shipping.db'), options(shipping.faults)),
     },
   ];
   for (const { name, port, app } of apps) {

@@ -29,10 +29,12 @@ export interface ProviderOptions {
    * undefined keeps keys forever. A key still in flight never expires.
    */
   keyTtlS?: number;
+  /** Fastify's log level (default warn). */
+  logLevel?: string;
 }
 
-export function createProviderApp(db: Db, { faults: initialFaults = {}, keyTtlS }: ProviderOptions) {
-  const app = Fastify({ logger: { level: process.env.LOG_LEVEL ?? 'warn' }, forceCloseConnections: true });
+export function createProviderApp(db: Db, { faults: initialFaults = {}, keyTtlS, logLevel = 'warn' }: ProviderOptions) {
+  const app = Fastify({ logger: { level: logLevel }, forceCloseConnections: true });
   let faults = initialFaults;
 
   app.get('/v1/faults', async () => faults);

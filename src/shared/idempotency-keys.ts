@@ -8,3 +8,13 @@ export type EffectStep = 'charge' | 'refund' | 'shipment';
 export function idempotencyKey(orderId: string, step: EffectStep): string {
   return `order:${orderId}:${step}`;
 }
+
+/**
+ * The ID of the event that announces an order's status on `order-events`. Like the keys
+ * above it depends only on the order and the status: a retried publish, a replayed or reset
+ * workflow, or a new run of a forgotten order announce a status under the same ID, so a
+ * consumer that keeps the IDs it has seen handles each status change once.
+ */
+export function eventId(orderId: string, status: string): string {
+  return `order:${orderId}:status:${status}`;
+}

@@ -1,15 +1,16 @@
 import { z } from 'zod';
-import { ORDER_STATUSES } from './order-state';
 
-// Validation of everything that crosses the API boundary. The parsed result is the
-// canonical order: the workflow receives it, the fingerprint is computed over it.
+// Validation of an order as it arrives, over HTTP or from Kafka (src/ingest). The parsed
+// result is the canonical order: the workflow receives it, the fingerprint is computed over
+// it. The API's other request schemas sit beside its controller (src/api/orders/).
 
 const ID = /^[A-Za-z0-9\-_.:]{1,64}$/;
-const id = (what: string) => z.string().regex(ID, `${what} must be 1-64 characters of letters, digits and -_.:`);
+/** An identifier as the order and the API's routes and queries take it. */
+export const id = (what: string) => z.string().regex(ID, `${what} must be 1-64 characters of letters, digits and -_.:`);
 // The length limit applies as sent, and "not blank" is a pattern rather than trim-then-min(1):
 // both are what the OpenAPI document (generated from these schemas) states, so what it
 // calls valid the API accepts, and the reverse. The value is then stored trimmed.
-const text = (max: number) => z.string().max(max).trim().regex(/\S/, 'must not be blank');
+export const text = (max: number) => z.string().max(max).trim().regex(/\S/, 'must not be blank');
 
 export const MAX_ITEMS = 100;
 export const MAX_QUANTITY = 1_000;
@@ -50,18 +51,3 @@ export const orderSchema = z
 export type Order = z.infer<typeof orderSchema>;
 export type OrderItem = z.infer<typeof orderItemSchema>;
 export type Address = z.infer<typeof addressSchema>;
-
-export const listOrdersQuerySchema = z
-  .object({
-    status: z.enum(ORDER_STATUSES).optional(),
-    customerId: id('customerId').optional(),
-    pageSize: z.coerce.number().int().min(1).max(1000).default(100),
-  })
-  .strict();
-
-export type ListOrdersQuery = z.infer<typeof listOrdersQuerySchema>;
-
-export const orderIdSchema = id('orderId');
-
-export const cancelOrderSchema = z.object({ reason: text(500).optional() }).strict();
-export type CancelOrder = z.infer<typeof cancelOrderSchema>;

@@ -24,14 +24,19 @@ export class Child {
   private process?: ChildProcess;
   private exited?: Promise<void>;
 
-  /** @param output a folder for <name>.log, or what receives each line of output */
+  /** @param output a folder for <name>.log, or what receives each line (default: `[name] line` on stdout) */
   constructor(
     readonly spec: ChildSpec,
-    private readonly output: string | ((line: string) => void),
+    private readonly output?: string | ((line: string) => void),
   ) {}
 
   get pid(): number | undefined {
     return this.process?.pid;
+  }
+
+  /** Started and not exited (a crash, a kill, its own exit). */
+  get running(): boolean {
+    return this.process !== undefined && this.process.exitCode === null && this.process.signalCode === null;
   }
 
   async start(): Promise<void> {
@@ -46,7 +51,7 @@ export class Child {
     });
     this.process = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    const output = this.output;
+    const output = this.output ?? ((line: string) => process.stdout.write(`[${name}] ${line}\n`));
     if (typeof output === 'string') {
       mkdirSync(output, { recursive: true });
       const log = createWriteStream(join(output, `${name}.log`), { flags: 'a' });

@@ -3,11 +3,12 @@
 // encryption key. Production supplies its own (docs/security.md).
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { sha256Hex } from '../api/auth/api-keys';
+import { secretsConfig } from '../config/service';
 import { SCOPES } from '../api/auth/scopes';
 import { newEncryptionKeyEntry } from '../temporal/codec/encryption-keys';
-import { projectRoot } from './stack';
+import { localDataDir } from './stack';
 
 const PRIVATE = { mode: 0o600 } as const;
 
@@ -46,9 +47,6 @@ export function ensureDevEncryptionKeys(dataDir: string): string {
  * ENCRYPTION_KEYS for a tool run against a stack (`npm run audit`, `npm run reconcile`): the
  * environment's, else those `npm start` keeps in its data folder.
  */
-export function localEncryptionKeys(env: NodeJS.ProcessEnv = process.env): string {
-  return (
-    env.ENCRYPTION_KEYS ||
-    readFileSync(join(resolve(env.DATA_DIR || join(projectRoot(), '.data')), 'encryption-keys'), 'utf8').trim()
-  );
+export function localEncryptionKeys(): string {
+  return secretsConfig().encryptionKeys ?? readFileSync(join(localDataDir(), 'encryption-keys'), 'utf8').trim();
 }

@@ -1,6 +1,6 @@
 import { levels } from 'pino';
 import { prettyFactory } from 'pino-pretty';
-import type { logFormat } from '../shared/config';
+import type { logFormat } from '../config/launcher';
 
 // `npm start` prints every process's output on its own stdout, one line per log record,
 // named after the process: on a terminal through pino's pretty printer, elsewhere as JSON

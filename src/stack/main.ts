@@ -5,21 +5,15 @@
 // quiet, and again on Enter.
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { logFormat } from '../shared/config';
-import type { Order } from '../shared/order-schema';
+import { logFormat } from '../config/launcher';
+import { kafkaConfig, workerConfig } from '../config/service';
+import { sampleOrder } from '../fixtures/sample-order';
 import { logLineFormatter } from './log-lines';
 import { stackArgs } from './stack-args';
 import { defaultStackOptions, startStack } from './stack';
 
-/** The first order the summary suggests: the README's. */
-const FIRST_ORDER: Order = {
-  orderId: 'order-1001',
-  customerId: 'cust-42',
-  items: [{ sku: 'mug', quantity: 2, unitPriceCents: 1250 }],
-  currency: 'EUR',
-  shippingAddress: { name: 'Ada', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' },
-  paymentToken: 'tok_visa',
-};
+/** The first order the summary suggests: the sample order, with the README's IDs. */
+const FIRST_ORDER = sampleOrder({ orderId: 'order-1001', customerId: 'cust-42' });
 
 /** npm forwards the terminal's Ctrl-C to us as well: one keypress arrives twice within this time. */
 const SAME_KEYPRESS_MS = 500;
@@ -38,10 +32,8 @@ async function main() {
   const say = (line: string) => print('stack', line);
   const { positionals, engine, workers, apis, kafka } = stackArgs(process.argv.slice(2));
   const temporalOnly = positionals[0] === 'temporal';
-  const kafkaPort = Number(process.env.KAFKA_PORT || 9092);
-  const kafkaPorts = kafka
-    ? { port: kafkaPort, controllerPort: Number(process.env.KAFKA_CONTROLLER_PORT || kafkaPort + 1) }
-    : undefined;
+  const { port: kafkaPort, controllerPort } = kafkaConfig();
+  const kafkaPorts = kafka ? { port: kafkaPort, controllerPort } : undefined;
   const options = {
     ...defaultStackOptions(),
     engine,
@@ -66,7 +58,7 @@ async function main() {
         `Codec server  ${urls.codec} (loopback only; for the CLI: --codec-endpoint ${urls.codec})`,
         engineLine,
         `Workers       ${workers}`,
-        `Metrics       ${urls.api}/metrics (API), http://127.0.0.1:${process.env.WORKER_METRICS_PORT || 9464}/metrics (worker${workers > 1 ? 's: one port each from there' : ''})`,
+        `Metrics       ${urls.api}/metrics (API), http://127.0.0.1:${workerConfig().metricsPort}/metrics (worker${workers > 1 ? 's: one port each from there' : ''})`,
         `Payments      ${urls.payments}`,
         `Shipping      ${urls.shipping}`,
         ...(kafkaPorts

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { postgresPassword } from '../config/launcher';
 import { type ChildSpec, exitWithParent, httpOk } from './child-process';
 import { ensureEngineTools } from './engine-tools';
 import { ensureTemporalRole, initCluster, type PostgresCluster, postgresChild } from './postgres-cluster';
@@ -71,7 +72,7 @@ export function postgresEngine(options: PostgresEngineOptions): EnginePart[] {
     dir: join(dataDir, 'postgres'),
     port: ports.postgres,
     user: 'temporal',
-    password: process.env.POSTGRES_PASSWORD || 'temporal',
+    password: postgresPassword(),
   };
   const address = `127.0.0.1:${ports.temporal}`;
   // The names the temporalio/server and admin-tools images read (see docker-compose.yml).

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { dataDirSetting, stackConfig } from '../config/launcher';
+import { secretsConfig, workerConfig } from '../config/service';
 import { Child, type ChildSpec, exitWithParent, httpOk } from './child-process';
 import { type DevApiKey, ensureDevApiKey, ensureDevEncryptionKeys } from './dev-secrets';
 import { assertPortFree, freePort, freePortBlock } from './free-port';
@@ -102,6 +104,8 @@ export interface Stack {
   child(name: PartName, replica?: number): Child;
   /** Every process of a part (several for workers and APIs). */
   children(name: PartName): Child[];
+  /** Where the children's logs go (see StackOptions.logDir). */
+  logDir?: string;
   /** Stops every part in STOP_STAGE order; `stopping` hears the names of each stage's processes first. */
   stop(stopping?: (names: string[]) => void): Promise<void>;
   /** SIGKILLs every process at once (a second Ctrl-C). */
@@ -117,22 +121,13 @@ export function projectRoot(from = __dirname): string {
   return dir;
 }
 
-export function defaultStackOptions(env: NodeJS.ProcessEnv = process.env): StackOptions {
-  const port = (name: string, fallback: number) => Number(env[name] || fallback);
-  return {
-    dataDir: resolve(env.DATA_DIR || join(projectRoot(), '.data')),
-    ports: {
-      temporal: port('TEMPORAL_PORT', 7233),
-      temporalUi: port('TEMPORAL_UI_PORT', 8233),
-      codec: port('CODEC_PORT', 8888),
-      api: port('PORT', 3000),
-      payments: port('PAYMENTS_PORT', 4001),
-      shipping: port('SHIPPING_PORT', 4002),
-      postgres: port('POSTGRES_PORT', 5432),
-    },
-    namespace: env.TEMPORAL_NAMESPACE || 'default',
-    retention: env.TEMPORAL_RETENTION || '720h',
-  };
+/** The data folder of `npm start` and of the tools run beside it: DATA_DIR, else .data/ in the project. */
+export function localDataDir(): string {
+  return dataDirSetting() ?? join(projectRoot(), '.data');
+}
+
+export function defaultStackOptions(): StackOptions {
+  return { dataDir: localDataDir(), ...stackConfig() };
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -184,11 +179,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     CODEC_PORT: String(ports.codec),
     // The UI calls the codec server from the browser, under either name of loopback.
     CODEC_CORS_ORIGINS: [urls.temporalUi, urls.temporalUi.replace(host, 'localhost')].join(','),
+    // The worker publishes order events there; the ingest consumes orders from there.
+    ...((wanted as readonly ServiceName[]).includes('kafka') ? { KAFKA_BROKERS: `${host}:${kafkaPorts.port}` } : {}),
     ...options.env,
   };
-  env.ENCRYPTION_KEYS ||= process.env.ENCRYPTION_KEYS || ensureDevEncryptionKeys(dataDir);
+  const given = secretsConfig();
+  env.ENCRYPTION_KEYS ||= given.encryptionKeys || ensureDevEncryptionKeys(dataDir);
   let apiKey: DevApiKey | undefined;
-  if (!env.API_KEYS_FILE && !process.env.API_KEYS_FILE && wanted.includes('api')) {
+  if (!env.API_KEYS_FILE && !given.apiKeysFile && wanted.includes('api')) {
     apiKey = ensureDevApiKey(dataDir);
     env.API_KEYS_FILE = apiKey.keysFile;
   }
@@ -209,7 +207,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // Replicas after the first are named worker-2, api-2, ... (so are their log files).
   const replicaName = (name: string, i: number) => (i === 0 ? name : `${name}-${i + 1}`);
   // Each worker's metrics exporter needs a port of its own; 0 keeps them all off.
-  const metricsPort = Number(env.WORKER_METRICS_PORT ?? 9464);
+  const { metricsPort } = workerConfig(env);
 
   const parts: Record<ServiceName, () => EnginePart[]> = {
     temporal: () =>
@@ -256,7 +254,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     // Through the first API replica with the stack's key, as any HTTP client would submit.
     ingest: () => [
       node('ingest', 'src/ingest/main.js', async () => true, {
-        KAFKA_BROKERS: `${host}:${kafkaPorts.port}`,
         INGEST_API_URL: urls.api,
         INGEST_API_KEY: env.INGEST_API_KEY ?? apiKey?.secret,
       }),
@@ -274,11 +271,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await Promise.all(due.map((child) => child.stop()));
     }
   };
-  const logLine = options.logLine ?? ((name: string, line: string) => process.stdout.write(`[${name}] ${line}\n`));
+  const { logLine } = options;
+  const output = (name: string) => options.logDir ?? (logLine && ((line: string) => logLine(name, line)));
   try {
     for (const name of wanted) {
       for (const part of parts[name]()) {
-        const child = new Child(part.spec, options.logDir ?? ((line) => logLine(part.spec.name, line)));
+        const child = new Child(part.spec, output(part.spec.name));
         const partName = part.spec.name.replace(/-\d+$/, '') as PartName;
         children.set(partName, [...(children.get(partName) ?? []), child]);
         await part.beforeStart?.();
@@ -300,7 +298,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const kill = async () => {
     await Promise.all(started.map(({ child }) => child.kill()));
   };
-  return { urls, env, apiKey, child, children: all, stop, kill };
+  return { urls, env, apiKey, child, children: all, logDir: options.logDir, stop, kill };
 }
 
 /**
@@ -319,7 +317,8 @@ export async function freeStackPorts(apis = 1): Promise<StackOptions['ports']> {
   };
 }
 
-export type ScratchOptions = Pick<StackOptions, 'engine' | 'workers' | 'apis'>;
+/** `kafka`: add the broker and the ingest, on free ports. */
+export type ScratchOptions = Pick<StackOptions, 'engine' | 'workers' | 'apis'> & { kafka?: boolean };
 
 /**
  * A whole stack of its own for a tool (benchmark, chaos run, history export): free ports and
@@ -333,6 +332,7 @@ export async function startScratchStack(
   const dataDir = mkdtempSync(join(tmpdir(), `orders-${name}-`));
   // The tools measure and break the service, not the per-key rate limit.
   const toolEnv = { API_RATE_LIMIT: '1000000', ...env };
+  const { kafka, ...shape } = scratch;
   const stack = await startStack({
     dataDir,
     ports: await freeStackPorts(scratch.apis),
@@ -340,7 +340,8 @@ export async function startScratchStack(
     retention: '24h',
     logDir: join(dataDir, 'logs'),
     env: toolEnv,
-    ...scratch,
+    ...shape,
+    ...(kafka ? { kafka: { port: await freePort(), controllerPort: await freePort() } } : {}),
   }).catch((err) => {
     rmSync(dataDir, { recursive: true, force: true });
     throw err;

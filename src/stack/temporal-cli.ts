@@ -2,13 +2,15 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { temporalCliSetting } from '../config/launcher';
 import { ORDER_SEARCH_ATTRIBUTES } from '../shared/order-contract';
 
 const run = promisify(execFile);
 
 /** The Temporal CLI: $TEMPORAL_CLI, else the pinned one scripts/setup.mjs installs, else `temporal` on PATH. */
 export function temporalCli(root: string): string {
-  if (process.env.TEMPORAL_CLI) return process.env.TEMPORAL_CLI;
+  const given = temporalCliSetting();
+  if (given) return given;
   const local = join(root, '.tools', 'venv', 'bin', 'temporal');
   return existsSync(local) ? local : 'temporal';
 }
@@ -59,7 +61,8 @@ export async function isServing(cli: string, address: string): Promise<boolean> 
   return stdout.includes('SERVING');
 }
 
-const CLI_TYPES = {
+/** The CLI's name of each search attribute type (`--type`), as deploy/ registers them too. */
+export const CLI_TYPES = {
   KEYWORD: 'Keyword',
   INT: 'Int',
   DOUBLE: 'Double',

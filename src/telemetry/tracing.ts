@@ -8,7 +8,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { tracingConfig } from '../shared/config';
+import { tracingConfig } from '../config/service';
 
 export interface Tracing {
   serviceName: string;
@@ -23,7 +23,7 @@ export interface Tracing {
  * Registers a global tracer provider (W3C trace-context propagation, async-hooks context)
  * exporting over OTLP/HTTP, or returns undefined when tracing is not configured.
  */
-export function startTracing(defaultServiceName: string, env: NodeJS.ProcessEnv = process.env): Tracing | undefined {
+export function startTracing(defaultServiceName: string, env?: NodeJS.ProcessEnv): Tracing | undefined {
   const config = tracingConfig(env, defaultServiceName);
   if (!config.enabled || !config.endpoint) return undefined;
   const resource = new Resource({ 'service.name': config.serviceName });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { TemporalConfig } from '../shared/config';
+import type { TemporalConfig } from '../config/service';
 
 // Address, TLS and API key for both the client (API) and the native connection (worker):
 // the local dev server, a self-hosted cluster with mTLS, or Temporal Cloud with an API key.

@@ -5,10 +5,18 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { OpenTelemetryPlugin } from '@temporalio/interceptors-opentelemetry';
 import { createActivities } from '../../activities';
+import { type EventSink, kafkaEventSink, noEventSink } from '../events/event-sink';
 import { paymentProviderFromConfig } from '../providers/payment-provider';
 import { localRiskRules } from '../providers/risk';
 import { sandboxShipping } from '../providers/shipping';
-import { logLevel, providerConfig, riskConfig, temporalConfig, workerConfig } from '../shared/config';
+import {
+  logLevel,
+  orderEventBrokers,
+  providerConfig,
+  riskConfig,
+  temporalConfig,
+  workerConfig,
+} from '../config/service';
 import { encryptingDataConverter } from '../temporal/codec/data-converter';
 import { connectionOptions } from '../temporal/connection-options';
 import { startTracing } from '../telemetry/tracing';
@@ -31,6 +39,8 @@ async function main() {
     metricsPort: tuning.metricsPort,
   });
   const tracing = startTracing('orders-worker');
+  const brokers = orderEventBrokers();
+  const events: EventSink = brokers ? kafkaEventSink(brokers) : noEventSink;
 
   const connection = await NativeConnection.connect(connectionOptions(temporal));
   const worker = await Worker.create({
@@ -45,6 +55,7 @@ async function main() {
       payments: paymentProviderFromConfig(providers),
       shipping: sandboxShipping(providers.shippingUrl, providers.requestTimeoutMs),
       risk: localRiskRules(riskConfig()),
+      events,
     }),
     maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,
@@ -59,12 +70,14 @@ async function main() {
       taskQueue: temporal.taskQueue,
       temporalAddress: temporal.address,
       metrics: metricsUrl ?? null,
+      orderEvents: events.target,
       tracing: tracing ? { endpoint: tracing.endpoint, serviceName: tracing.serviceName } : null,
     },
     'worker started',
   );
   // Worker.run() returns after SIGINT/SIGTERM once in-flight tasks have drained.
   await worker.run();
+  await events.close();
   await connection.close();
   await tracing?.shutdown();
   runtime.flushLogs();

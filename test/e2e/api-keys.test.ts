@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/api/auth/api-keys';
 import { useIsolatedStack } from '../support/isolated-stack';
-import { newOrder, ordersClient } from '../support/orders';
+import { sampleOrder } from '../../src/fixtures/sample-order';
+import { ordersClient } from '../support/orders';
 
 // Who may call the API (DESIGN.md): bearer keys with scopes, a customer binding, and a rate
 // limit per key, on an API of this file's own with a key file of its own.
@@ -56,7 +57,7 @@ describe('API keys', () => {
   });
 
   it('answers 403 for a key without the scope, and nothing starts', async () => {
-    const order = newOrder();
+    const order = sampleOrder();
     const reader = as(keys.reader);
     const refused = await reader.submit(order);
     expect(refused.status).toBe(403);
@@ -68,14 +69,14 @@ describe('API keys', () => {
   it("binds a key to its customer: another customer's orders are 404, lists show its own only, submitting for another is 403", async () => {
     const admin = as(keys.admin);
     const alice = as(keys.alice);
-    const hers = newOrder({ customerId: 'cust-alice' });
-    const theirs = newOrder({ customerId: 'cust-bob' });
+    const hers = sampleOrder({ customerId: 'cust-alice' });
+    const theirs = sampleOrder({ customerId: 'cust-bob' });
     expect((await alice.submit(hers)).status).toBe(202);
     expect((await admin.submit(theirs)).status).toBe(202);
     await admin.waitForOrder(hers.orderId);
     await admin.waitForOrder(theirs.orderId);
 
-    expect((await alice.submit(newOrder({ customerId: 'cust-bob' }))).status).toBe(403);
+    expect((await alice.submit(sampleOrder({ customerId: 'cust-bob' }))).status).toBe(403);
     expect((await alice.api(`/orders/${hers.orderId}`)).status).toBe(200);
     const hidden = await alice.api(`/orders/${theirs.orderId}`);
     expect(hidden.status).toBe(404);

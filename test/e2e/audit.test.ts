@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { audit } from '../../bench/audit';
 import { useIsolatedStack } from '../support/isolated-stack';
-import { newOrder } from '../support/orders';
+import { sampleOrder } from '../../src/fixtures/sample-order';
 
 // The audit must see a breach when there is one: effects are added behind the service's
 // back, straight into the sandbox ledgers.
@@ -24,8 +24,8 @@ const sneak = (base: string, path: string, key: string, body: unknown) =>
 
 describe('exactly-once audit', () => {
   it('passes clean runs and reports double charges, shipments of declined orders and lost orders', async () => {
-    const completed = newOrder();
-    const declined = newOrder({ paymentToken: 'tok_declined' });
+    const completed = sampleOrder();
+    const declined = sampleOrder({ paymentToken: 'tok_declined' });
     await isolated.client.submit(completed);
     await isolated.client.submit(declined);
     await isolated.client.waitForOrder(completed.orderId);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { workflowIdFor } from '../../src/shared/order-contract';
-import { newOrder, ordersClient } from '../support/orders';
+import { sampleOrder } from '../../src/fixtures/sample-order';
+import { ordersClient } from '../support/orders';
 import { runCount } from '../support/temporal';
 
 // Synchronous checkout: `Prefer: wait` answers once the payment is decided, in one round
@@ -12,7 +13,7 @@ const waited = (order: unknown, prefer = 'wait=20') =>
 
 describe('POST /orders with Prefer: wait', () => {
   it('a new order with a good card: 202 once PAID, with Preference-Applied', async () => {
-    const order = newOrder();
+    const order = sampleOrder();
     const { status, headers, body } = await waited(order);
     expect(status).toBe(202);
     expect(headers.get('preference-applied')).toBe('wait=20');
@@ -22,14 +23,14 @@ describe('POST /orders with Prefer: wait', () => {
   });
 
   it('a declined card and an order over the risk limit answer with their endings', async () => {
-    const declined = await waited(newOrder({ paymentToken: 'tok_declined' }));
+    const declined = await waited(sampleOrder({ paymentToken: 'tok_declined' }));
     expect([declined.status, declined.body.status, declined.body.payment]).toEqual([202, 'PAYMENT_DECLINED', null]);
-    const rejected = await waited(newOrder({ items: [{ sku: 'gold', quantity: 10, unitPriceCents: 60_000 }] }));
+    const rejected = await waited(sampleOrder({ items: [{ sku: 'gold', quantity: 10, unitPriceCents: 60_000 }] }));
     expect([rejected.status, rejected.body.status]).toEqual([202, 'REJECTED']);
   });
 
   it('duplicates: while running 200 with the decided view, after completion 200 COMPLETED; another body 409', async () => {
-    const order = newOrder();
+    const order = sampleOrder();
     expect((await submit(order)).status).toBe(202); // started without waiting
     const whileRunning = await waited(order);
     expect([whileRunning.status, whileRunning.headers.get('idempotent-replayed')]).toEqual([200, 'true']);
@@ -42,7 +43,7 @@ describe('POST /orders with Prefer: wait', () => {
   });
 
   it('a storm of 20 identical waited submissions: one 202, nineteen 200, one run, one charge', async () => {
-    const order = newOrder();
+    const order = sampleOrder();
     const answers = await Promise.all(Array.from({ length: 20 }, () => waited(order)));
     expect(answers.filter((a) => a.status === 202)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 200 && a.headers.get('idempotent-replayed') === 'true')).toHaveLength(19);
@@ -53,13 +54,13 @@ describe('POST /orders with Prefer: wait', () => {
   });
 
   it('a malformed Prefer is ignored (a plain 202), a wait above 30 s is capped', async () => {
-    const ignored = await waited(newOrder(), 'wait=soon');
+    const ignored = await waited(sampleOrder(), 'wait=soon');
     expect([ignored.status, ignored.headers.get('preference-applied'), ignored.body.status]).toEqual([
       202,
       null,
       'PENDING',
     ]);
-    const capped = await waited(newOrder(), 'respond-async, wait=120');
+    const capped = await waited(sampleOrder(), 'respond-async, wait=120');
     expect([capped.status, capped.headers.get('preference-applied')]).toEqual([202, 'wait=30']);
   });
 });

@@ -10,7 +10,7 @@ import { AesGcmCodec, ENCRYPTED_ENCODING } from '../../src/temporal/codec/aes-gc
 import { parseEncryptionKeys } from '../../src/temporal/codec/encryption-keys';
 import { PLAIN_HISTORY_FIELDS } from '../../src/temporal/codec/plain-fields';
 import { setFaults, useIsolatedStack } from '../support/isolated-stack';
-import { newOrder } from '../support/orders';
+import { sampleOrder } from '../../src/fixtures/sample-order';
 
 // Proof by bytes: Temporal stores no payment token and no address in plaintext. Real runs
 // (completed, refused by the carrier, cancelled through the update) are read raw, as
@@ -22,7 +22,7 @@ const unique = () => randomBytes(6).toString('hex');
 
 function secretOrder(postalCode: string) {
   const tag = unique();
-  const order = newOrder({
+  const order = sampleOrder({
     paymentToken: `tok_secret_${tag}`,
     shippingAddress: {
       name: `Ada ${tag}`,

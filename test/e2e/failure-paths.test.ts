@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ORDER_WORKFLOW_TYPE, workflowIdFor } from '../../src/shared/order-contract';
-import { newOrder, ordersClient } from '../support/orders';
+import { sampleOrder } from '../../src/fixtures/sample-order';
+import { ordersClient } from '../support/orders';
 import { temporal } from '../support/temporal';
 
 const { api, cancel, ledger, submit, waitForOrder } = ordersClient();
 
 describe('failure paths without faults', () => {
   it('a declined card ends PAYMENT_DECLINED with the reason; nothing charged or shipped', async () => {
-    const order = newOrder({ paymentToken: 'tok_declined' });
+    const order = sampleOrder({ paymentToken: 'tok_declined' });
     expect((await submit(order)).status).toBe(202);
     const done = await waitForOrder(order.orderId);
     expect(done.status).toBe('PAYMENT_DECLINED');
@@ -19,7 +20,7 @@ describe('failure paths without faults', () => {
   });
 
   it('a shipment the carrier rejects refunds the charge exactly once and ends FAILED with the business reason', async () => {
-    const order = newOrder({
+    const order = sampleOrder({
       shippingAddress: { name: 'N', line1: 'L', city: 'Nowhere', postalCode: '00000', country: 'DE' },
     });
     await submit(order);
@@ -41,7 +42,7 @@ describe('failure paths without faults', () => {
   });
 
   it('an order above the risk limit ends REJECTED before any charge', async () => {
-    const order = newOrder({ items: [{ sku: 'gold', quantity: 10, unitPriceCents: 60_000 }] });
+    const order = sampleOrder({ items: [{ sku: 'gold', quantity: 10, unitPriceCents: 60_000 }] });
     await submit(order);
     const done = await waitForOrder(order.orderId);
     expect(done.status).toBe('REJECTED');
@@ -51,7 +52,7 @@ describe('failure paths without faults', () => {
   });
 
   it('cancel after completion is a 409 with the reason; the order stays COMPLETED', async () => {
-    const order = newOrder();
+    const order = sampleOrder();
     await submit(order);
     await waitForOrder(order.orderId);
     const refused = await cancel(order.orderId);
@@ -63,7 +64,7 @@ describe('failure paths without faults', () => {
 
   it('a run terminated by an operator reads as FAILED with the reason, not as an error', async () => {
     // Started on a task queue no worker polls, so it is still running when terminated.
-    const order = newOrder();
+    const order = sampleOrder();
     const client = await temporal();
     const handle = await client.workflow.start(ORDER_WORKFLOW_TYPE, {
       taskQueue: 'nobody-polls',

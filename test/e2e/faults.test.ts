@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { workflowIdFor } from '../../src/shared/order-contract';
 import { setFaults, useIsolatedStack } from '../support/isolated-stack';
-import { newOrder } from '../support/orders';
+import { sampleOrder } from '../../src/fixtures/sample-order';
 import { activityAttempts, runCount, waitForStartedActivity } from '../support/temporal';
 
 // Faults in the sandbox (its own, see isolatedStack) and what the ledgers say afterwards.
@@ -18,7 +18,7 @@ describe('exactly once under faults', () => {
     const faults = { afterCommit: 0.3, dropResponse: 0.3 };
     await setFaults(isolated.stack.urls.payments, faults);
     await setFaults(isolated.stack.urls.shipping, faults);
-    const orders = Array.from({ length: 8 }, () => newOrder());
+    const orders = Array.from({ length: 8 }, () => sampleOrder());
     for (const order of orders) expect((await isolated.client.submit(order)).status).toBe(202);
 
     let retried = 0;
@@ -40,7 +40,7 @@ describe('exactly once under faults', () => {
     // Every new shipment request hangs 6 s, past the client's 5 s timeout; retries meet 409
     // (in flight) until the hung request commits, then the stored result.
     await setFaults(isolated.stack.urls.shipping, { hang: 1, hangMs: 6_000 });
-    const order = newOrder();
+    const order = sampleOrder();
     await isolated.client.submit(order);
     expect((await isolated.client.waitForOrder(order.orderId, undefined, 90_000)).status).toBe('COMPLETED');
     const { charges, shipments } = await isolated.client.ledger(order.orderId);
@@ -51,7 +51,7 @@ describe('exactly once under faults', () => {
 
   it('a refund under faults after commit is made exactly once', async () => {
     await setFaults(isolated.stack.urls.payments, { afterCommit: 0.5, dropResponse: 0.3 });
-    const order = newOrder({
+    const order = sampleOrder({
       shippingAddress: { name: 'N', line1: 'L', city: 'C', postalCode: '00000', country: 'DE' },
     });
     await isolated.client.submit(order);
@@ -65,7 +65,7 @@ describe('exactly once under faults', () => {
 describe('cancellation', () => {
   it('while the charge is in flight: waits for it, refunds once, answers CANCELLED; repeats are idempotent', async () => {
     await setFaults(isolated.stack.urls.payments, { latencyMs: 1_500 });
-    const order = newOrder();
+    const order = sampleOrder();
     await isolated.client.submit(order);
     await waitForStartedActivity(workflowIdFor(order.orderId), 'chargePayment');
     const cancelled = await isolated.client.cancel(order.orderId);
@@ -86,7 +86,7 @@ describe('cancellation', () => {
 
   it('once shipping has begun: 409 with the reason, and the order completes', async () => {
     await setFaults(isolated.stack.urls.shipping, { latencyMs: 1_500 });
-    const order = newOrder();
+    const order = sampleOrder();
     await isolated.client.submit(order);
     await isolated.client.waitForOrder(order.orderId, (s) => s === 'PAID');
     const refused = await isolated.client.cancel(order.orderId);
@@ -99,7 +99,7 @@ describe('cancellation', () => {
 
   it('concurrent cancels of one order all answer the same CANCELLED view; one refund', async () => {
     await setFaults(isolated.stack.urls.payments, { latencyMs: 1_000 });
-    const order = newOrder();
+    const order = sampleOrder();
     await isolated.client.submit(order);
     await waitForStartedActivity(workflowIdFor(order.orderId), 'chargePayment');
     const answers = await Promise.all(Array.from({ length: 5 }, () => isolated.client.cancel(order.orderId)));

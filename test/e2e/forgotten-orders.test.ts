@@ -3,7 +3,7 @@ import type { Order } from '../../src/shared/order-schema';
 import type { OrderStatus } from '../../src/shared/order-state';
 import { workflowIdFor } from '../../src/shared/order-contract';
 import { useIsolatedStack } from '../support/isolated-stack';
-import { newOrder } from '../support/orders';
+import { sampleOrder } from '../../src/fixtures/sample-order';
 import { forgetWorkflow, waitForStartedActivity } from '../support/temporal';
 
 // Exactly once beyond Temporal's memory: an order ends, Temporal forgets it (as retention
@@ -15,20 +15,20 @@ import { forgetWorkflow, waitForStartedActivity } from '../support/temporal';
 type Client = ReturnType<typeof useIsolatedStack>['client'];
 
 const ENDINGS: Record<string, { order: () => Order; drive?: (client: Client, order: Order) => Promise<void> }> = {
-  COMPLETED: { order: () => newOrder() },
+  COMPLETED: { order: () => sampleOrder() },
   'CANCELLED after a charge': {
-    order: () => newOrder(),
+    order: () => sampleOrder(),
     // Cancelled while the charge is in flight (the payments sandbox answers after 800 ms).
     drive: async (client, order) => {
       await waitForStartedActivity(workflowIdFor(order.orderId), 'chargePayment');
       expect((await client.cancel(order.orderId)).body.status).toBe('CANCELLED');
     },
   },
-  PAYMENT_DECLINED: { order: () => newOrder({ paymentToken: 'tok_declined' }) },
-  REJECTED: { order: () => newOrder({ items: [{ sku: 'gold', quantity: 10, unitPriceCents: 60_000 }] }) },
+  PAYMENT_DECLINED: { order: () => sampleOrder({ paymentToken: 'tok_declined' }) },
+  REJECTED: { order: () => sampleOrder({ items: [{ sku: 'gold', quantity: 10, unitPriceCents: 60_000 }] }) },
   'FAILED after a refused shipment': {
     order: () =>
-      newOrder({ shippingAddress: { name: 'N', line1: 'L', city: 'Nowhere', postalCode: '00000', country: 'DE' } }),
+      sampleOrder({ shippingAddress: { name: 'N', line1: 'L', city: 'Nowhere', postalCode: '00000', country: 'DE' } }),
   },
 };
 

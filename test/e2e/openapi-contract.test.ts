@@ -1,6 +1,7 @@
 import Ajv from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newOrder, ordersClient } from '../support/orders';
+import { sampleOrder } from '../../src/fixtures/sample-order';
+import { ordersClient } from '../support/orders';
 
 // The OpenAPI document is the contract: a request it calls valid is accepted (not 400), one
 // it calls invalid is refused with 400, and every status the API answers is listed on the
@@ -48,7 +49,7 @@ function expectAgreement(op: Operation, specValid: boolean, response: { status: 
 }
 
 const long = (n: number) => 'x'.repeat(n);
-const bodyCases: [string, (o: ReturnType<typeof newOrder>) => unknown][] = [
+const bodyCases: [string, (o: ReturnType<typeof sampleOrder>) => unknown][] = [
   ['a plain order', (o) => o],
   ['a name with surrounding spaces', (o) => ({ ...o, shippingAddress: { ...o.shippingAddress, name: '  Ada  ' } })],
   ['a blank name', (o) => ({ ...o, shippingAddress: { ...o.shippingAddress, name: '   ' } })],
@@ -93,7 +94,7 @@ describe('OpenAPI contract', () => {
 
   it.each(bodyCases)('POST /orders with %s: the API agrees with the spec', async (what, mutate) => {
     const op = operation('/orders', 'post');
-    const body = mutate(newOrder());
+    const body = mutate(sampleOrder());
     expectAgreement(op, bodyValid(op, body), await api('/orders', { method: 'POST', body }), what);
   });
 

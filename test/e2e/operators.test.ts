@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { reconcile } from '../../src/reconcile/main';
 import { workflowIdFor } from '../../src/shared/order-contract';
 import { setFaults, useIsolatedStack } from '../support/isolated-stack';
-import { newOrder } from '../support/orders';
+import { sampleOrder } from '../../src/fixtures/sample-order';
 import { temporal, temporalCli, waitForStartedActivity } from '../support/temporal';
 
 // What operators do to runs: reset them (`temporal workflow reset`) and terminate them.
@@ -38,7 +38,7 @@ async function taskAfterCharge(orderId: string): Promise<string> {
 }
 
 async function cancelledWhileCharging() {
-  const order = newOrder();
+  const order = sampleOrder();
   await isolated.client.submit(order);
   await waitForStartedActivity(workflowIdFor(order.orderId), 'chargePayment');
   expect((await isolated.client.cancel(order.orderId)).body.status).toBe('CANCELLED');
@@ -47,7 +47,7 @@ async function cancelledWhileCharging() {
 
 describe('resets never repeat or undo an effect', () => {
   it('a completed order reset to its first workflow task, and to just after its charge, completes again with the same charge and shipment', async () => {
-    const order = newOrder();
+    const order = sampleOrder();
     await isolated.client.submit(order);
     const done = await isolated.client.waitForOrder(order.orderId);
     const books = await isolated.client.ledger(order.orderId);
@@ -77,7 +77,7 @@ describe('a run terminated between its charge and its refund', () => {
     // The carrier refuses the address, so the run refunds the charge; every refund fails
     // before commit and is retried: the run is caught between its charge and its refund.
     await setFaults(isolated.stack.urls.payments, { beforeCommit: 1, paths: ['/v1/refunds'] });
-    const order = newOrder({
+    const order = sampleOrder({
       shippingAddress: { name: 'N', line1: 'L', city: 'Nowhere', postalCode: '00000', country: 'DE' },
     });
     await isolated.client.submit(order);

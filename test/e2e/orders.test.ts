@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { workflowIdFor } from '../../src/shared/order-contract';
-import { newOrder, ordersClient } from '../support/orders';
+import { sampleOrder } from '../../src/fixtures/sample-order';
+import { ordersClient } from '../support/orders';
 import { runCount, temporal } from '../support/temporal';
 
 const { api, ledger, submit, urls, waitForOrder } = ordersClient();
 
 describe('orders end to end (real API, Temporal, sandbox)', () => {
   it('runs an order to COMPLETED with exactly one charge and one shipment', async () => {
-    const order = newOrder();
+    const order = sampleOrder();
     const accepted = await submit(order);
     expect(accepted.status).toBe(202);
     expect(accepted.headers.get('idempotent-replayed')).toBeNull();
@@ -39,7 +40,7 @@ describe('orders end to end (real API, Temporal, sandbox)', () => {
   });
 
   it('20 concurrent identical submissions: one 202, nineteen 200 replays, one run, one charge, one shipment', async () => {
-    const order = newOrder();
+    const order = sampleOrder();
     const responses = await Promise.all(Array.from({ length: 20 }, () => submit(order)));
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 202)).toHaveLength(1);
@@ -56,7 +57,7 @@ describe('orders end to end (real API, Temporal, sandbox)', () => {
   });
 
   it('a duplicate after completion answers 200 with the final view and charges nothing more', async () => {
-    const order = newOrder();
+    const order = sampleOrder();
     expect((await submit(order)).status).toBe(202);
     const done = await waitForOrder(order.orderId);
     // Same body, keys in another order: still the same submission.
@@ -70,7 +71,7 @@ describe('orders end to end (real API, Temporal, sandbox)', () => {
   });
 
   it('the same orderId with a different body is a 409, running or finished, and starts nothing', async () => {
-    const order = newOrder();
+    const order = sampleOrder();
     expect((await submit(order)).status).toBe(202);
     const conflicting = { ...order, items: [{ sku: 'sku-red', quantity: 5, unitPriceCents: 1250 }] };
     const whileRunning = await submit(conflicting);
@@ -106,7 +107,7 @@ describe('orders end to end (real API, Temporal, sandbox)', () => {
     ['an unknown field', (o: any) => ({ ...o, coupon: 'FREE' }), 'coupon'],
     ['a lowercase currency', (o: any) => ({ ...o, currency: 'eur' }), 'currency'],
   ])('rejects %s with 400 naming the field, and starts no workflow', async (_what, mutate, field) => {
-    const order = newOrder();
+    const order = sampleOrder();
     const response = await submit(mutate(order));
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
@@ -129,8 +130,8 @@ describe('orders end to end (real API, Temporal, sandbox)', () => {
 
   it('lists orders by status and customer from Temporal visibility', async () => {
     const customerId = `cust-list-${Date.now()}`;
-    const completed = newOrder({ customerId });
-    const declined = newOrder({ customerId, paymentToken: 'tok_declined' });
+    const completed = sampleOrder({ customerId });
+    const declined = sampleOrder({ customerId, paymentToken: 'tok_declined' });
     await Promise.all([submit(completed), submit(declined)]);
     await Promise.all([waitForOrder(completed.orderId), waitForOrder(declined.orderId)]);
 
@@ -156,7 +157,7 @@ describe('orders end to end (real API, Temporal, sandbox)', () => {
   });
 
   it('keeps the order ID, customer, status and total on the run as search attributes', async () => {
-    const order = newOrder();
+    const order = sampleOrder();
     await submit(order);
     await waitForOrder(order.orderId);
     const description = await (await temporal()).workflow.getHandle(workflowIdFor(order.orderId)).describe();

@@ -2,7 +2,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useIsolatedStack } from '../support/isolated-stack';
-import { newOrder } from '../support/orders';
+import { sampleOrder } from '../../src/fixtures/sample-order';
 
 // OpenTelemetry tracing, switched on by OTEL_EXPORTER_OTLP_ENDPOINT: a stack of its own (API,
 // worker, sandbox on the shared Temporal server) exports to a stand-in OTLP/HTTP collector
@@ -60,7 +60,7 @@ afterAll(async () => {
 describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT set)', () => {
   it('traces an order from the API through the workflow to its activities', async () => {
     const orders = isolated.client;
-    const order = newOrder();
+    const order = sampleOrder();
     expect((await orders.submit(order)).status).toBe(202);
     expect((await orders.waitForOrder(order.orderId)).status).toBe('COMPLETED');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { setFaults, useIsolatedStack } from '../support/isolated-stack';
 import { workflowIdFor } from '../../src/shared/order-contract';
-import { newOrder } from '../support/orders';
+import { sampleOrder } from '../../src/fixtures/sample-order';
 import { activityAttempts, waitForStartedActivity } from '../support/temporal';
 
 const isolated = useIsolatedStack('crash');
@@ -10,7 +10,7 @@ describe('worker killed mid-activity', () => {
   it('SIGKILL while the charge is in flight: a new worker finishes the order with one charge', async () => {
     // The provider takes 2 s to commit: long enough to kill the worker while it waits.
     await setFaults(isolated.stack.urls.payments, { latencyMs: 2_000 });
-    const order = newOrder();
+    const order = sampleOrder();
     const workflowId = workflowIdFor(order.orderId);
     await isolated.client.submit(order);
     await waitForStartedActivity(workflowId, 'chargePayment');
@@ -51,7 +51,7 @@ describe('worker killed mid-activity', () => {
 
   it('Prefer: wait with no worker up answers when the wait runs out, 202 PENDING, and the order runs later', async () => {
     await isolated.stack.child('worker').kill();
-    const order = newOrder();
+    const order = sampleOrder();
     try {
       const started = Date.now();
       const { status, headers, body } = await isolated.client.api('/orders', {
@@ -74,7 +74,7 @@ describe('worker killed mid-activity', () => {
   }, 90_000);
 
   it('a completed order is answered with no worker up: GET, a duplicate and a conflict', async () => {
-    const order = newOrder();
+    const order = sampleOrder();
     await isolated.client.submit(order);
     const done = await isolated.client.waitForOrder(order.orderId);
     expect(done.status).toBe('COMPLETED');

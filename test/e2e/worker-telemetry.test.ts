@@ -10,7 +10,7 @@ import { activityCompletionLogging } from '../../src/worker/activity-logging';
 import { PinoTemporalLogger, createPino } from '../../src/worker/logger';
 import { installRuntime } from '../../src/worker/runtime';
 import { freePort } from '../../src/stack/free-port';
-import { newOrder } from '../support/orders';
+import { sampleOrder } from '../../src/fixtures/sample-order';
 
 // The worker's Runtime set up as src/worker/main.ts does (JSON logs through pino, the SDK's
 // Prometheus exporter), in this test process, against the test stack's Temporal server, on
@@ -24,6 +24,7 @@ const fakeActivities: OrderActivities = {
   chargePayment: async () => ({ chargeId: 'ch_test' }),
   refundPayment: async () => ({ refundId: 're_test' }),
   createShipment: async () => ({ shipmentId: 'shp_test', trackingNumber: 'TRK_TEST' }),
+  publishOrderEvent: async () => {},
 };
 
 describe('worker runtime: JSON logs and Prometheus metrics', () => {
@@ -59,7 +60,7 @@ describe('worker runtime: JSON logs and Prometheus metrics', () => {
 
   it('logs an order run with its workflowId/orderId and exports worker metrics', async () => {
     const taskQueue = `telemetry-${randomUUID()}`;
-    const order = newOrder();
+    const order = sampleOrder();
     const workflowId = workflowIdFor(order.orderId);
     const worker = await Worker.create({
       connection,

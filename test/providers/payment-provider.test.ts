@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { paymentProviderFromConfig } from '../../src/providers/payment-provider';
-import { providerConfig } from '../../src/shared/config';
+import { providerConfig } from '../../src/config/service';
 
 describe('PAYMENTS_PROVIDER', () => {
   it('is the sandbox unless set', () => {

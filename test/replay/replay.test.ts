@@ -34,6 +34,7 @@ describe('replay of recorded histories', () => {
     expect(files.length).toBeGreaterThanOrEqual(25);
     expect(files.filter((f) => f.includes('needs-review'))).not.toHaveLength(0);
     expect(files.filter((f) => f.includes('checkout'))).not.toHaveLength(0);
+    expect(files.filter((f) => f.startsWith('v5-'))).not.toHaveLength(0);
   });
 
   it.each(files)('%s holds no plaintext payload or failure message (else: npm run histories:encrypt)', async (file) => {
@@ -51,7 +52,10 @@ describe('replay of recorded histories', () => {
 /** The real workflow with one patch() call replaced by a fixed branch, bundled. */
 async function withoutPatch(patchId: string, branch: 'true' | 'false', name: string) {
   const source = readFileSync(join(root, 'workflows', 'order.ts'), 'utf8');
-  const edited = source.replace(`patched('${patchId}')`, branch).replace(/from '\.\.\//g, "from '../../../");
+  const edited = source
+    .replace(`patched('${patchId}')`, branch)
+    .replace(/from '\.\.\//g, "from '../../../")
+    .replace(/from '\.\//g, "from '../../../workflows/");
   expect(edited).not.toContain(`patched('${patchId}')`);
   const dir = join(root, 'test', 'artifacts', name);
   mkdirSync(dir, { recursive: true });
@@ -79,10 +83,16 @@ describe('the replay guard can fail', () => {
   // Synchronous checkout taken back without its patch: no paymentDecided handler. Histories
   // with that update accepted must then fail.
   let noCheckoutUpdate: { code: string };
+  // Order events added without their patch, and taken back without it: histories from
+  // before them must fail in the first case, histories with them in the second.
+  let eventsAlways: { code: string };
+  let eventsNever: { code: string };
   beforeAll(async () => {
     riskCheckAlways = await withoutPatch('risk-check-before-charge', 'true', 'unpatched-risk-check');
     compensateAlways = await withoutPatch('ledger-is-truth', 'false', 'unpatched-ledger');
     noCheckoutUpdate = await withoutPatch('payment-decided-update', 'false', 'unpatched-checkout');
+    eventsAlways = await withoutPatch('order-events', 'true', 'unpatched-events-always');
+    eventsNever = await withoutPatch('order-events', 'false', 'unpatched-events-never');
   }, 240_000);
 
   it.each(files.filter((f) => f.startsWith('v1-')))(
@@ -103,6 +113,20 @@ describe('the replay guard can fail', () => {
     '%s does not replay without the paymentDecided handler',
     async (file) => {
       expect(await replayError(noCheckoutUpdate, file)).toBeDefined();
+    },
+  );
+
+  it.each(files.filter((f) => f.startsWith('v4-')))(
+    '%s does not replay once order events are added without a patch',
+    async (file) => {
+      expect(await replayError(eventsAlways, file)).toBeDefined();
+    },
+  );
+
+  it.each(files.filter((f) => f.startsWith('v5-')))(
+    '%s does not replay once order events are dropped without a patch',
+    async (file) => {
+      expect(await replayError(eventsNever, file)).toBeDefined();
     },
   );
 });

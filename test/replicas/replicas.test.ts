@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { workflowIdFor } from '../../src/shared/order-contract';
 import { setFaults, useIsolatedStack } from '../support/isolated-stack';
-import { newOrder, ordersClient } from '../support/orders';
+import { sampleOrder } from '../../src/fixtures/sample-order';
+import { ordersClient } from '../support/orders';
 import { activityAttempts, runCount, temporal, waitForStartedActivity } from '../support/temporal';
 
 // Several API replicas and workers on one Temporal (run by `npm run test:postgres`): dedup
@@ -16,7 +17,7 @@ const replicas = () =>
 
 describe('two API replicas, two workers', () => {
   it('a duplicate storm spread over both replicas: one 202, the rest 200; a conflict on either is 409; one run, one charge', async () => {
-    const order = newOrder();
+    const order = sampleOrder();
     const apis = replicas();
     expect(apis).toHaveLength(2);
     const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => apis[i % 2].submit(order)));
@@ -36,7 +37,7 @@ describe('two API replicas, two workers', () => {
   it('SIGKILL of the worker running the charge: the other worker finishes the order with one charge', async () => {
     // The provider takes 2 s to commit: long enough to kill the worker while it waits.
     await setFaults(isolated.stack.urls.payments, { latencyMs: 2_000 });
-    const order = newOrder();
+    const order = sampleOrder();
     const workflowId = workflowIdFor(order.orderId);
     await isolated.client.submit(order);
     await waitForStartedActivity(workflowId, 'chargePayment');

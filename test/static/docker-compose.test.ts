@@ -3,6 +3,7 @@ import { join, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../src/shared/order-contract';
+import { CLI_TYPES } from '../../src/stack/temporal-cli';
 
 // Docker cannot run on the development machines, so docker-compose.yml, the Dockerfile and
 // the files under deploy/ are checked by reading them: every reference between them (service
@@ -418,15 +419,6 @@ describe('Temporal on PostgreSQL', () => {
   });
 
   it('registers exactly the search attributes of src/shared/search-attributes.ts, with their types', () => {
-    const CLI_TYPES: Record<string, string> = {
-      KEYWORD: 'Keyword',
-      INT: 'Int',
-      DOUBLE: 'Double',
-      BOOL: 'Bool',
-      DATETIME: 'Datetime',
-      TEXT: 'Text',
-      KEYWORD_LIST: 'KeywordList',
-    };
     const commands = jobScript('temporal-create-namespace')
       .split(/\r?\n/)
       .filter((line) => /operator search-attribute create/.test(line));

@@ -19,7 +19,7 @@ declare module 'vitest' {
   }
 }
 
-export function sharedStack(shape: ScratchOptions) {
+export function sharedStack(shape: Omit<ScratchOptions, 'kafka'>) {
   let stack: Stack | undefined;
   let dataDir: string | undefined;
   return {

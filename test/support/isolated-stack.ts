@@ -12,11 +12,12 @@ import { ordersClient } from './orders';
 // A sandbox, worker and API of a test file's own, on the shared Temporal server but on
 // their own task queue and ports: faults and crashes stay inside the file. Call at the top
 // level of a test file: it registers the hooks that start and stop the stack. `shape` asks
-// for several workers or API replicas (the engine is always the shared stack's).
+// for several workers or API replicas (the engine is always the shared stack's). `env` may
+// be a function, read when the stack starts (after hooks registered before this call ran).
 
 export function useIsolatedStack(
   name: string,
-  env: NodeJS.ProcessEnv = {},
+  env: NodeJS.ProcessEnv | (() => NodeJS.ProcessEnv) = {},
   shape: Pick<ScratchOptions, 'workers' | 'apis'> = {},
 ) {
   let stack: Stack | undefined;
@@ -49,7 +50,7 @@ export function useIsolatedStack(
         TEMPORAL_UI_URL: shared.temporalUi,
         WORKER_METRICS_PORT: '0',
         ENCRYPTION_KEYS: inject('stackEnv').ENCRYPTION_KEYS,
-        ...env,
+        ...(typeof env === 'function' ? env() : env),
       },
     });
     // With a key file of the test's own (API_KEYS_FILE in env), the test makes its own clients.

@@ -1,26 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import type { Order } from '../../src/shared/order-schema';
 import { isTerminal, type OrderStatus } from '../../src/shared/order-state';
 import { apiFetch } from '../../src/stack/api-client';
 import type { Stack } from '../../src/stack/stack';
 
 // Helpers for tests that drive a real API and audit the real sandbox ledgers.
-
-export function newOrder(overrides: Partial<Order> = {}): Order {
-  return {
-    orderId: `t-${randomUUID()}`,
-    customerId: `cust-${randomUUID().slice(0, 8)}`,
-    items: [
-      { sku: 'sku-red', quantity: 2, unitPriceCents: 1250 },
-      { sku: 'sku-blue', quantity: 1, unitPriceCents: 990 },
-    ],
-    currency: 'EUR',
-    shippingAddress: { name: 'Ada Lovelace', line1: '1 Main St', city: 'Berlin', postalCode: '10115', country: 'DE' },
-    paymentToken: 'tok_visa',
-    ...overrides,
-  };
-}
 
 /**
  * API calls (with the stack's API key unless `headers` say otherwise) and ledger reads

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { workflowIdFor } from '../../src/shared/order-contract';
-import { newOrder, ordersClient } from '../support/orders';
+import { sampleOrder } from '../../src/fixtures/sample-order';
+import { ordersClient } from '../support/orders';
 
 // A real browser against the Temporal Web UI of the test stack: an order submitted through
 // the API is found by a visibility query on its search attributes, and its run page opens
@@ -78,7 +79,7 @@ describe.skipIf(!hasChromium)('Temporal Web UI (headless Chromium)', () => {
     const { temporalUi } = inject('stack');
     const orders = ordersClient();
     // A street no other order has: found on the page only if the UI decrypted the input.
-    const order = newOrder({
+    const order = sampleOrder({
       shippingAddress: {
         name: 'Ada Lovelace',
         line1: `${Date.now()} Codec Street`,

@@ -2,12 +2,12 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMessage, submitOrder } from '../../src/ingest/submit';
 import { freePort } from '../../src/stack/free-port';
-import { newOrder } from '../support/orders';
+import { sampleOrder } from '../../src/fixtures/sample-order';
 
 // What the ingest does with a message, per API answer: commit, DLQ, or retry the same one.
 
 describe('parseMessage', () => {
-  const order = newOrder();
+  const order = sampleOrder();
   it('accepts a valid order keyed by its orderId, or without a key', () => {
     expect(parseMessage(order.orderId, Buffer.from(JSON.stringify(order)))).toEqual({ order });
     expect(parseMessage(undefined, Buffer.from(JSON.stringify(order)))).toEqual({ order });
@@ -53,12 +53,12 @@ describe('submitOrder', () => {
     [401, { kind: 'retry', reason: 'API answered 401: answered 401' }],
   ])('API answers %i', async (status, verdict) => {
     answer = status;
-    expect(await submitOrder({ url, key: 'k' }, newOrder())).toEqual(verdict);
+    expect(await submitOrder({ url, key: 'k' }, sampleOrder())).toEqual(verdict);
   });
 
   it('API unreachable: retry', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
-    expect(await submitOrder({ url: closed, key: 'k' }, newOrder())).toMatchObject({
+    expect(await submitOrder({ url: closed, key: 'k' }, sampleOrder())).toMatchObject({
       kind: 'retry',
       reason: expect.stringMatching(/^API unreachable: .*ECONNREFUSED/),
     });

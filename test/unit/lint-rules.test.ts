@@ -10,10 +10,13 @@ import { projectRoot } from '../../src/stack/stack';
 const root = projectRoot(__dirname);
 const WORKFLOW_FILE = 'workflows/lint-probe.ts';
 const OTHER_FILE = 'src/shared/lint-probe.ts';
+const CONFIG_FILE = 'src/config/lint-probe.ts';
 const eslint = new ESLint({
   cwd: root,
   overrideConfig: {
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: [WORKFLOW_FILE, OTHER_FILE] } } },
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: [WORKFLOW_FILE, OTHER_FILE, CONFIG_FILE] } },
+    },
   },
 });
 
@@ -61,5 +64,21 @@ describe('lint rules', { timeout: 120_000 }, () => {
   it('a floating promise is an error', async () => {
     const code = 'async function work() {}\nexport function caller() {\n  work();\n}\n';
     expect(await ruleIds(code, OTHER_FILE)).toContain('@typescript-eslint/no-floating-promises');
+  });
+
+  it('only src/config/ reads the environment', async () => {
+    for (const code of [
+      "export const port = process.env.PORT ?? '3000';\n",
+      "export const port = process.env['PORT'];\n",
+      'const { env } = process;\nexport const port = env.PORT;\n',
+    ]) {
+      expect(await ruleIds(code, OTHER_FILE), code).toContain('no-restricted-syntax');
+      expect(await ruleIds(code, CONFIG_FILE), code).toEqual([]);
+    }
+  });
+
+  it('passing the environment on whole to a child process is allowed', async () => {
+    const code = "export const childEnv = { ...process.env, LOG_LEVEL: 'warn' };\n";
+    expect(await ruleIds(code, OTHER_FILE)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logFormat } from '../../src/shared/config';
+import { logFormat } from '../../src/config/launcher';
 import { logLineFormatter } from '../../src/stack/log-lines';
 
 // How `npm start` prints its processes' log lines: pino-pretty on a terminal, JSON lines

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { tracingConfig, workerConfig } from '../../src/shared/config';
+import { tracingConfig, workerConfig } from '../../src/config/service';
 import { workflowIdFor } from '../../src/shared/order-contract';
 import { PinoTemporalLogger, createPino, temporalLogLevel, toLogRecord } from '../../src/worker/logger';
 import { metricsBindAddress, runtimeOptions } from '../../src/worker/runtime';

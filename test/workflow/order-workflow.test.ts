@@ -16,10 +16,11 @@ import {
   getOrderQuery,
   workflowIdFor,
 } from '../../src/shared/order-contract';
+import type { OrderEvent } from '../../src/shared/order-events';
 import { projectRoot } from '../../src/stack/stack';
 import { bundleWorkflows } from '../../src/worker/workflow-bundle';
 import { orderWorkflow } from '../../workflows/order';
-import { newOrder } from '../support/orders';
+import { sampleOrder } from '../../src/fixtures/sample-order';
 
 // The order workflow alone, on the time-skipping test server, with mocked activities:
 // every path of the lifecycle, and timeouts without waiting for them.
@@ -52,11 +53,12 @@ interface Calls {
   charge: ChargeInput[];
   refund: RefundInput[];
   ship: ShipmentInput[];
+  events: OrderEvent[];
 }
 
 /** Mock activities that record their calls; `overrides` replace single behaviours. */
 function mockActivities(overrides: Partial<OrderActivities> = {}): { activities: OrderActivities; calls: Calls } {
-  const calls: Calls = { risk: [], charge: [], refund: [], ship: [] };
+  const calls: Calls = { risk: [], charge: [], refund: [], ship: [], events: [] };
   const activities: OrderActivities = {
     assessRisk: async (input) => {
       calls.risk.push(input);
@@ -76,6 +78,10 @@ function mockActivities(overrides: Partial<OrderActivities> = {}): { activities:
         ? overrides.createShipment(input)
         : { shipmentId: 'shp_1', trackingNumber: 'TRK1' };
     },
+    publishOrderEvent: async (event) => {
+      await overrides.publishOrderEvent?.(event);
+      calls.events.push(event);
+    },
   };
   return { activities, calls };
 }
@@ -88,7 +94,7 @@ async function runOrder(activities: OrderActivities, drive?: (workflowId: string
     workflowBundle,
     activities,
   });
-  const order = newOrder();
+  const order = sampleOrder();
   return worker.runUntil(async () => {
     const handle = await env.client.workflow.start(orderWorkflow, {
       taskQueue,
@@ -327,5 +333,60 @@ describe('order workflow: what the ledgers say', () => {
     expect(state.failureReason).toMatch(
       /shipping failed: cannot deliver, but the refund of ch_1 was refused: shipment shp_9 exists/,
     );
+  });
+});
+
+describe('order workflow: order events', () => {
+  const statuses = (events: OrderEvent[]) => events.map((e) => e.status);
+
+  it('announces every status in order, each under the ID derived from order and status', async () => {
+    const { activities, calls } = mockActivities();
+    const { order, state } = await runOrder(activities);
+    expect(statuses(calls.events)).toEqual(['PENDING', 'PAID', 'SHIPPED', 'COMPLETED']);
+    expect(calls.events.map((e) => e.eventId)).toEqual(
+      ['PENDING', 'PAID', 'SHIPPED', 'COMPLETED'].map((s) => `order:${order.orderId}:status:${s}`),
+    );
+    expect(calls.events.at(-1)).toEqual({
+      eventId: `order:${order.orderId}:status:COMPLETED`,
+      orderId: order.orderId,
+      status: 'COMPLETED',
+      at: state.updatedAt,
+    });
+  });
+
+  it('an ending after compensation is announced too (cancel: PENDING, PAID, CANCELLED)', async () => {
+    const charging = held({ chargeId: 'ch_1' });
+    const { activities, calls } = mockActivities({ chargePayment: charging.activity });
+    await runOrder(activities, async (workflowId) => {
+      await calledOnce(calls.charge);
+      await env.client.workflow.getHandle(workflowId).cancel();
+      charging.open();
+    });
+    expect(statuses(calls.events)).toEqual(['PENDING', 'PAID', 'CANCELLED']);
+  });
+
+  it('a broker outage delays the events, not the order; the run ends once all are published', async () => {
+    let brokerUp = false;
+    const attempts: string[] = [];
+    const { activities, calls } = mockActivities({
+      publishOrderEvent: async (event) => {
+        attempts.push(event.status);
+        if (!brokerUp) throw new Error('broker unreachable');
+      },
+    });
+    const { state } = await runOrder(activities, async (workflowId) => {
+      const handle = env.client.workflow.getHandle(workflowId);
+      // The lifecycle goes on while PENDING's announcement is retried...
+      await calledOnce(calls.ship);
+      expect(calls.events).toEqual([]);
+      expect(new Set(attempts)).toEqual(new Set(['PENDING']));
+      // ...and the run stays open, COMPLETED, until the queue is published.
+      await expect.poll(async () => (await handle.query(getOrderQuery)).status).toBe('COMPLETED');
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      brokerUp = true;
+    });
+    expect(state.status).toBe('COMPLETED');
+    expect(statuses(calls.events)).toEqual(['PENDING', 'PAID', 'SHIPPED', 'COMPLETED']);
+    expect(attempts.length).toBeGreaterThan(calls.events.length); // PENDING was retried
   });
 });

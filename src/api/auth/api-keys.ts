@@ -5,6 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { secretsConfig } from '../../config/service';
 import { SCOPES } from './scopes';
 
 const apiKeySchema = z
@@ -54,8 +55,9 @@ export class ApiKeys {
   }
 }
 
-export function apiKeysFromEnv(env: NodeJS.ProcessEnv = process.env): ApiKeys {
-  if (!env.API_KEYS_FILE)
+export function apiKeysFromEnv(env?: NodeJS.ProcessEnv): ApiKeys {
+  const { apiKeysFile } = secretsConfig(env);
+  if (!apiKeysFile)
     throw new Error('API_KEYS_FILE is not set: every /orders route needs a key (npm start creates a development key)');
-  return ApiKeys.fromFile(env.API_KEYS_FILE);
+  return ApiKeys.fromFile(apiKeysFile);
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { rateLimitConfig } from '../../shared/config';
+import { rateLimitConfig } from '../../config/service';
 import { ApiKeyGuard, type AuthenticatedRequest } from './api-key.guard';
 import { ApiKeys, apiKeysFromEnv } from './api-keys';
 

@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { ServiceError, isGrpcServiceError } from '@temporalio/client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isTemporalUnavailable } from '../../temporal/workflow-reads';
 
 // Every error leaves the API as RFC 9457 problem+json. Client mistakes keep their 4xx
 // status; anything unexpected is logged and answered 500 without internals.
@@ -75,12 +75,3 @@ export class ProblemFilter implements ExceptionFilter {
 }
 
 const titleOf = (status: number) => HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error';
-
-// gRPC UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED: Temporal is down, restarting or
-// overloaded. The request changed nothing we cannot find again, so the client may retry.
-const RETRYABLE_GRPC_CODES = new Set([14, 4, 8]);
-
-function isTemporalUnavailable(err: unknown): boolean {
-  const cause = err instanceof ServiceError ? err.cause : err;
-  return isGrpcServiceError(cause) && RETRYABLE_GRPC_CODES.has(cause.code);
-}

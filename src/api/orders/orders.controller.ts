@@ -10,7 +10,7 @@ import {
   listOrdersQuerySchema,
   orderIdSchema,
   orderSchema,
-} from '../../shared/order-schema';
+} from './orders.schemas';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import type { ApiPrincipal } from '../auth/api-keys';
 import { Caller } from '../auth/caller.decorator';

@@ -11,16 +11,13 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
   WithStartWorkflowOperation,
-  isGrpcServiceError,
   type WorkflowStartOptions,
   type WorkflowExecutionDescription,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
-import { temporal } from '@temporalio/proto';
 import { randomUUID } from 'node:crypto';
 import { fingerprint } from '../../shared/fingerprint';
-import type { ListOrdersQuery, Order } from '../../shared/order-schema';
+import type { Order } from '../../shared/order-schema';
 import {
   CUSTOMER_ID,
   ORDER_STATUS,
@@ -37,27 +34,16 @@ import {
 } from '../../shared/order-contract';
 import { type OrderState, initialOrderState, orderTotalCents } from '../../shared/order-state';
 import type { ApiPrincipal } from '../auth/api-keys';
+import { type RunOutcome, closedWhileUpdating, runOutcome } from '../../temporal/workflow-reads';
 import { TemporalClient } from '../temporal.module';
 import { type OrderSummary, type OrderView, temporalUiLink } from './order-view';
+import type { ListOrdersQuery } from './orders.schemas';
 import { publicFailureReason } from './public-failure-reason';
 
 type OrderHandle = WorkflowHandle<OrderWorkflow>;
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-interface Outcome {
-  closed: boolean;
-  result?: OrderState;
-}
-const GRPC_NOT_FOUND = 5;
+type Outcome = RunOutcome<OrderState>;
 /** How long a view waits for the worker's answer before answering from Temporal alone. */
 const QUERY_DEADLINE_MS = 2_000;
-const { EventType } = temporal.api.enums.v1;
-const CLOSE_EVENT_TYPES: ReadonlySet<temporal.api.enums.v1.EventType> = new Set([
-  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
-  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
-  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT,
-  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
-  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
-]);
 
 @Injectable()
 export class OrdersService {
@@ -211,7 +197,7 @@ export class OrdersService {
             detail: `order ${orderId} cannot be cancelled: ${err.cause?.message ?? err.message}`,
           });
         }
-        if (!isClosedWhileUpdating(err)) throw err;
+        if (!closedWhileUpdating(err)) throw err;
       }
     }
     view ??= this.toView(handle.workflowId, await this.currentState(handle));
@@ -255,9 +241,14 @@ export class OrdersService {
     return this.temporal.workflow.getHandle<OrderWorkflow>(workflowIdFor(orderId));
   }
 
-  private async describe(handle: OrderHandle): Promise<WorkflowExecutionDescription> {
+  private describe(handle: OrderHandle): Promise<WorkflowExecutionDescription> {
+    return this.orNotFound(handle, handle.describe());
+  }
+
+  /** An unknown workflow is an unknown order: 404. */
+  private async orNotFound<T>(handle: OrderHandle, read: Promise<T>): Promise<T> {
     try {
-      return await handle.describe();
+      return await read;
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw this.notFound(handle);
       throw err;
@@ -294,41 +285,9 @@ export class OrdersService {
       .catch(() => undefined);
   }
 
-  /**
-   * Whether the run has closed and, if it completed, its result. One call for the common
-   * case (duplicates and GETs are most of the traffic): the close event carries the result.
-   */
+  /** Whether the run has closed and, if it completed, its result (which carries its state). */
   private async outcome(handle: OrderHandle): Promise<Outcome> {
-    const closeEvent = await this.closeEvent(handle);
-    const completed = closeEvent?.workflowExecutionCompletedEventAttributes;
-    if (!completed) return { closed: Boolean(closeEvent) };
-    return {
-      closed: true,
-      result: await decodeFromPayloadsAtIndex<OrderState>(
-        this.temporal.options.loadedDataConverter,
-        0,
-        completed.result?.payloads,
-      ),
-    };
-  }
-
-  /**
-   * The run's close event, or undefined while it runs. The history's last batch, read
-   * backwards (the close-event filter would wait for the run to close instead).
-   */
-  private async closeEvent(handle: OrderHandle): Promise<HistoryEvent | undefined> {
-    try {
-      const { history } = await this.temporal.workflowService.getWorkflowExecutionHistoryReverse({
-        namespace: this.temporal.options.namespace,
-        execution: { workflowId: handle.workflowId },
-        maximumPageSize: 1,
-      });
-      const last = history?.events?.[0];
-      return last?.eventType != null && CLOSE_EVENT_TYPES.has(last.eventType) ? last : undefined;
-    } catch (err) {
-      if (isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND) throw this.notFound(handle);
-      throw err;
-    }
+    return this.orNotFound(handle, runOutcome<OrderState>(this.temporal, handle.workflowId));
   }
 
   /**
@@ -392,9 +351,4 @@ function mayAccess(caller: ApiPrincipal, customerId: string | undefined): boolea
 function orderSummary(order: Order): string {
   const total = (orderTotalCents(order) / 100).toFixed(2);
   return `Order ${order.orderId} for ${order.customerId}: ${order.items.length} line(s), ${total} ${order.currency}`;
-}
-
-/** The run closed between our describe and the update: answer from its final state instead. */
-function isClosedWhileUpdating(err: unknown): boolean {
-  return err instanceof WorkflowNotFoundError || /already completed|not found/i.test((err as Error)?.message ?? '');
 }

@@ -2,6 +2,7 @@
 // first entry encrypts; every entry decrypts, so a new key goes first and old ones stay
 // until no retained history still needs them (rotation).
 import { randomBytes } from 'node:crypto';
+import { secretsConfig } from '../../config/service';
 
 export interface EncryptionKeys {
   /** The key new payloads are encrypted with. */
@@ -35,8 +36,8 @@ export function parseEncryptionKeys(value: string): EncryptionKeys {
 }
 
 /** The keys every process of the service uses; refuses to run without them. */
-export function encryptionKeysFromEnv(env: NodeJS.ProcessEnv = process.env): EncryptionKeys {
-  const value = env.ENCRYPTION_KEYS;
+export function encryptionKeysFromEnv(env?: NodeJS.ProcessEnv): EncryptionKeys {
+  const value = secretsConfig(env).encryptionKeys;
   if (!value)
     throw new Error(
       'ENCRYPTION_KEYS is not set: payloads in Temporal are encrypted (npm start generates a development key into .data/)',

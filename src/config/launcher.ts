@@ -1,0 +1,53 @@
+// What the launcher (src/stack) and the tools run beside a stack (audit, reconcile, ingest
+// by hand) read from the environment. Defaults shared with a service process come from its
+// config, so each variable has one default.
+import { resolve } from 'node:path';
+import { type Env, optional, port, str } from './env-values';
+import { sandboxConfig } from './sandbox';
+import { apiConfig, codecServerConfig, temporalConfig } from './service';
+
+/** DATA_DIR, resolved; undefined when unset (the launcher then uses .data/ in the project). */
+export function dataDirSetting(env: Env = process.env): string | undefined {
+  const dataDir = optional(env, 'DATA_DIR');
+  return dataDir === undefined ? undefined : resolve(dataDir);
+}
+
+/** `npm start`'s ports, namespace and retention (how long closed orders are kept). */
+export function stackConfig(env: Env = process.env) {
+  const sandbox = sandboxConfig(env);
+  return {
+    ports: {
+      temporal: port(env, 'TEMPORAL_PORT', 7233),
+      temporalUi: port(env, 'TEMPORAL_UI_PORT', 8233),
+      codec: codecServerConfig(env).port,
+      api: apiConfig(env).port,
+      payments: sandbox.payments.port,
+      shipping: sandbox.shipping.port,
+      postgres: port(env, 'POSTGRES_PORT', 5432),
+    },
+    namespace: temporalConfig(env).namespace,
+    retention: str(env, 'TEMPORAL_RETENTION', '720h'),
+  };
+}
+
+/** TEMPORAL_CLI: the Temporal CLI to run instead of the pinned one; undefined when unset. */
+export function temporalCliSetting(env: Env = process.env): string | undefined {
+  return optional(env, 'TEMPORAL_CLI');
+}
+
+/** The production engine's PostgreSQL password (its cluster is local and made by the launcher). */
+export function postgresPassword(env: Env = process.env): string {
+  return str(env, 'POSTGRES_PASSWORD', 'temporal');
+}
+
+/**
+ * How `npm start` prints its processes' logs: `pretty` (pino-pretty, coloured, one line each
+ * with the process name) on a terminal, `json` (one JSON object a line) elsewhere; LOG_FORMAT
+ * overrides either way.
+ */
+export function logFormat(env: Env = process.env, terminal = process.stdout.isTTY === true) {
+  const format = str(env, 'LOG_FORMAT', terminal ? 'pretty' : 'json');
+  if (format !== 'pretty' && format !== 'json')
+    throw new Error(`LOG_FORMAT must be "pretty" or "json", got "${format}"`);
+  return format;
+}
