@@ -9,6 +9,7 @@ import { type KnownOrder, ordersInTemporal } from '../src/reconcile/orders';
 import { findImbalances } from '../src/reconcile/reconcile';
 import { isTerminal, type OrderStatus } from '../src/shared/order-state';
 import { localEncryptionKeys } from '../src/stack/dev-secrets';
+import type { Stack } from '../src/stack/stack';
 import { decodingDataConverter } from '../src/temporal/codec/data-converter';
 import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
 
@@ -20,6 +21,15 @@ export interface AuditTargets {
   /** ENCRYPTION_KEYS of the stack: runs' memos are encrypted. */
   encryptionKeys: string;
 }
+
+/** The targets of a scratch stack the chaos runs start. */
+export const stackAuditTargets = (stack: Stack): AuditTargets => ({
+  temporalAddress: stack.urls.temporal,
+  namespace: 'default',
+  paymentsUrl: stack.urls.payments,
+  shippingUrl: stack.urls.shipping,
+  encryptionKeys: stack.env.ENCRYPTION_KEYS!,
+});
 
 export interface AuditReport {
   ordersSubmitted: number | null;

@@ -6,7 +6,7 @@
 // (two rebalances), a worker SIGKILLed, the broker restarted. Once every order has ended,
 // Temporal forgets some of them and the whole topic is consumed again from offset 0. Then
 // the exactly-once audit reads the ledgers and the events audit reads `order-events`.
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -19,10 +19,9 @@ import { Child } from '../src/stack/child-process';
 import { KAFKA_TOPICS } from '../src/stack/kafka-broker';
 import { projectRoot, startScratchStack } from '../src/stack/stack';
 import type { StackShape } from '../src/stack/stack-args';
-import { encryptingDataConverter } from '../src/temporal/codec/data-converter';
-import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
+import { stackClient } from '../src/stack/stack-client';
 import { forgetWorkflow } from '../src/temporal/forget-workflow';
-import { audit, printReport } from './audit';
+import { audit, printReport, stackAuditTargets } from './audit';
 import { EVENT_VIOLATIONS, auditEvents, type PublishedEvent } from './events-audit';
 import { mapLimit } from './map-limit';
 
@@ -71,11 +70,7 @@ export async function kafkaChaos(o: KafkaChaosOptions): Promise<boolean> {
   const ingests = [stack.child('ingest')];
   const secondIngest = new Child({ ...ingests[0].spec, name: 'ingest-2' }, stack.logDir);
   const api = stackApi(stack);
-  const connection = await Connection.connect({ address: stack.urls.temporal });
-  const client = new Client({
-    connection,
-    dataConverter: encryptingDataConverter(parseEncryptionKeys(stack.env.ENCRYPTION_KEYS!)),
-  });
+  const { client, close } = await stackClient(stack);
   try {
     await admin.connect();
     await producer.connect();
@@ -177,16 +172,7 @@ export async function kafkaChaos(o: KafkaChaosOptions): Promise<boolean> {
       event: JSON.parse(m.value?.toString() ?? 'null'),
     }));
     const eventsReport = auditEvents(events, await finalStatuses(api, orderIds));
-    const report = await audit(
-      {
-        temporalAddress: stack.urls.temporal,
-        namespace: 'default',
-        paymentsUrl: stack.urls.payments,
-        shippingUrl: stack.urls.shipping,
-        encryptionKeys: stack.env.ENCRYPTION_KEYS!,
-      },
-      orderIds,
-    );
+    const report = await audit(stackAuditTargets(stack), orderIds);
     console.log(`chaos (kafka): ${JSON.stringify(counts)}; ${seconds(started)} s in all`);
     return printReport(
       { ...report, ordersSubmitted: orderIds.length },
@@ -199,7 +185,7 @@ export async function kafkaChaos(o: KafkaChaosOptions): Promise<boolean> {
   } finally {
     await producer.disconnect().catch(() => {});
     await admin.disconnect().catch(() => {});
-    await connection.close();
+    await close();
     await secondIngest.stop();
     await dispose();
   }

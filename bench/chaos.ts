@@ -17,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { sampleOrder } from '../src/fixtures/sample-order';
 import type { Order } from '../src/shared/order-schema';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { reconcile } from '../src/reconcile/main';
 import { isTerminal } from '../src/shared/order-state';
@@ -28,10 +28,9 @@ import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
 import { Progress } from '../src/stack/progress';
 import { type Stack, startScratchStack } from '../src/stack/stack';
 import { STACK_ARG_OPTIONS, stackShape } from '../src/stack/stack-args';
-import { encryptingDataConverter } from '../src/temporal/codec/data-converter';
-import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
+import { stackClient } from '../src/stack/stack-client';
 import { forgetWorkflow } from '../src/temporal/forget-workflow';
-import { audit, printReport } from './audit';
+import { audit, printReport, stackAuditTargets } from './audit';
 import { kafkaChaos } from './chaos-kafka';
 import { mapLimit } from './map-limit';
 
@@ -250,15 +249,11 @@ async function main() {
 
     await waitUntilEnded(api(), accepted, 'waiting for every order to end');
 
-    const connection = await Connection.connect({ address: stack.urls.temporal });
+    const temporal = await stackClient(stack);
     try {
-      const client = new Client({
-        connection,
-        dataConverter: encryptingDataConverter(parseEncryptionKeys(stack.env.ENCRYPTION_KEYS!)),
-      });
-      await operatorsAndForgetting(stack, api(), client, plans, accepted, counts);
+      await operatorsAndForgetting(stack, api(), temporal.client, plans, accepted, counts);
     } finally {
-      await connection.close();
+      await temporal.close();
     }
     progress.phase('reconcile --fix');
     const settled = await reconcile({ fix: true, env: { ...process.env, ...stack.env }, print: () => {} });
@@ -268,16 +263,7 @@ async function main() {
     progress.log(`chaos: reconcile --fix settled ${settled.fixed}, ${settled.open} open`);
 
     progress.phase('auditing the ledgers');
-    const report = await audit(
-      {
-        temporalAddress: stack.urls.temporal,
-        namespace: 'default',
-        paymentsUrl: stack.urls.payments,
-        shippingUrl: stack.urls.shipping,
-        encryptionKeys: stack.env.ENCRYPTION_KEYS!,
-      },
-      [...accepted],
-    );
+    const report = await audit(stackAuditTargets(stack), [...accepted]);
     progress.end();
     console.log(`chaos: ${JSON.stringify(counts)}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
     const ok = printReport({ ...report, ordersSubmitted: N }, { chaos: counts });

@@ -3,7 +3,7 @@
 // history as JSON to test/histories/<tag>-<path>.json for the replay test. Payloads are
 // written as Temporal stores them, encrypted: run with ENCRYPTION_KEYS set to the test-only
 // key of test/histories/test-key, which the replay test decrypts them with.
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -14,8 +14,7 @@ import { isTerminal } from '../src/shared/order-state';
 import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
 import { Progress } from '../src/stack/progress';
 import { projectRoot, startScratchStack } from '../src/stack/stack';
-import { encryptingDataConverter } from '../src/temporal/codec/data-converter';
-import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
+import { stackClient } from '../src/stack/stack-client';
 import { temporalCli } from '../src/stack/temporal-cli';
 import { workflowIdFor } from '../src/shared/order-contract';
 import type { Faults } from '../src/sandbox/faults';
@@ -131,11 +130,7 @@ async function main() {
     ENCRYPTION_KEYS: readFileSync(join(outDir, 'test-key'), 'utf8').trim(),
   });
   const api = stackApi(stack);
-  const connection = await Connection.connect({ address: stack.urls.temporal });
-  const client = new Client({
-    connection,
-    dataConverter: encryptingDataConverter(parseEncryptionKeys(stack.env.ENCRYPTION_KEYS!)),
-  });
+  const { client, close } = await stackClient(stack);
   try {
     const run = async (scenario: Scenario, body: Order, drive: Scenario['drive']) => {
       await putFaults(stack.urls.payments, scenario.paymentFaults ?? {});
@@ -178,7 +173,7 @@ async function main() {
     }
   } finally {
     progress.phase('stopping the stack');
-    await connection.close();
+    await close();
     await dispose();
     progress.end();
   }
