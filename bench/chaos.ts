@@ -30,6 +30,7 @@ import { type Stack, startScratchStack } from '../src/stack/stack';
 import { STACK_ARG_OPTIONS, stackShape } from '../src/stack/stack-args';
 import { stackClient } from '../src/stack/stack-client';
 import { forgetWorkflow } from '../src/temporal/forget-workflow';
+import { waitForStartedActivity } from '../src/temporal/started-activity';
 import { audit, printReport, stackAuditTargets } from './audit';
 import { kafkaChaos } from './chaos-kafka';
 import { mapLimit } from './map-limit';
@@ -373,11 +374,7 @@ async function terminateBetweenChargeAndRefund(stack: Stack, api: ApiTarget, cli
   await post(api, '/orders', order);
   accepted.add(order.orderId);
   const handle = client.workflow.getHandle(workflowIdFor(order.orderId));
-  while (Date.now() < DEADLINE) {
-    const pending = (await handle.describe()).raw.pendingActivities ?? [];
-    if (pending.some((a) => a.activityType?.name === 'refundPayment' && a.lastStartedTime)) break;
-    await sleep(100);
-  }
+  await waitForStartedActivity(handle, 'refundPayment', DEADLINE);
   await handle.terminate('chaos: operator terminates between charge and refund');
 }
 

@@ -11,7 +11,9 @@ export async function forgetWorkflow(client: Client, workflowId: string): Promis
     namespace: client.options.namespace,
     workflowExecution: { workflowId },
   });
-  for (let i = 0; i < 300; i++) {
+  // Up to a minute: the server deletes once its transfer queue saves its ack level, every
+  // 30 s by default (the dev server `npm start` runs is set to 1 s; the PostgreSQL engine is not).
+  for (let i = 0; i < 600; i++) {
     const gone = await client.workflow
       .getHandle(workflowId)
       .describe()

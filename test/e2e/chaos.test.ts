@@ -20,7 +20,11 @@ async function chaos(args: string[]) {
     [join(root, 'dist', 'bench', 'chaos.js'), ...args],
     { timeout: 300_000 },
   ).catch((err) => err);
-  const report = JSON.parse(stdout.trim().split('\n').at(-1));
+  const last: string = stdout.trim().split('\n').at(-1) ?? '';
+  // A run that died before its report: show why (its errors and progress are on stderr).
+  if (!last.startsWith('{'))
+    throw new Error(`chaos printed no report; its stderr ends:\n${String(stderr).slice(-3_000)}`);
+  const report = JSON.parse(last);
   if (!report.ok) console.log(stdout); // the run's own account of what broke
   for (const key of VIOLATIONS) expect(report[key], key).toBe(0);
   return { report, stderr: stderr as string };

@@ -7,6 +7,7 @@ import { temporalCli as cliPath } from '../../src/stack/temporal-cli';
 import { forgetWorkflow as forget } from '../../src/temporal/forget-workflow';
 import { decodingDataConverter } from '../../src/temporal/codec/data-converter';
 import { parseEncryptionKeys } from '../../src/temporal/codec/encryption-keys';
+import { waitForStartedActivity as waitUntilStarted } from '../../src/temporal/started-activity';
 
 let client: Client | undefined;
 
@@ -48,20 +49,12 @@ export async function activityAttempts(workflowId: string): Promise<Record<strin
   return attempts;
 }
 
-/** Waits until an attempt of `activityType` has started: in flight on a worker, or retrying after one. */
+/** Waits until an attempt of `activityType` has started (see src/temporal/started-activity.ts). */
 export async function waitForStartedActivity(workflowId: string, activityType: string) {
   const handle = (await temporal()).workflow.getHandle(workflowId);
   // A deadline, not a count: under load each describe takes longer.
-  for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
-    const pending = (await handle.describe()).raw.pendingActivities ?? [];
-    // Started now, or retrying (attempt 2+): an attempt that fails fast is back to scheduled,
-    // without a start time, between polls.
-    const started = (a: (typeof pending)[number]) =>
-      a.activityType?.name === activityType && (a.lastStartedTime || (a.attempt ?? 1) > 1);
-    if (pending.some(started)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${activityType} never started`);
+  if (!(await waitUntilStarted(handle, activityType, Date.now() + 30_000)))
+    throw new Error(`${activityType} never started`);
 }
 
 /** Forgets a workflow as retention does; see src/temporal/forget-workflow.ts. */
