@@ -18,14 +18,9 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-const TERMINAL: ReadonlySet<OrderStatus> = new Set([
-  'COMPLETED',
-  'CANCELLED',
-  'PAYMENT_DECLINED',
-  'REJECTED',
-  'FAILED',
-  'NEEDS_REVIEW',
-]);
+// The statuses an order passes through on its way; every other one is an ending.
+const IN_PROGRESS: readonly OrderStatus[] = ['PENDING', 'PAID', 'SHIPPED'];
+const TERMINAL: ReadonlySet<OrderStatus> = new Set(ORDER_STATUSES.filter((s) => !IN_PROGRESS.includes(s)));
 export const isTerminal = (status: OrderStatus): boolean => TERMINAL.has(status);
 
 /** What the workflow knows about its order; answered by the query and returned as the result. */
