@@ -1,8 +1,8 @@
 import type { TopLevelSpec } from 'vega-lite';
 
-// The benchmark's figures as one chart of three panels: throughput over the service phase,
-// the latency distribution of new and duplicate submissions, CPU by process over the service
-// phase. Built from what the run records (bench.json's `series`).
+// The benchmark's figures as one chart of four panels: throughput over the service phase,
+// the latency distribution of new and duplicate submissions, CPU and memory by process over
+// the service phase. Built from what the run records (bench.json's `series`).
 
 /** One poll of the service phase, `t` seconds after the first POST; counts and CPU are cumulative. */
 export interface BenchSample {
@@ -11,6 +11,8 @@ export interface BenchSample {
   completed: number;
   /** CPU seconds used so far by each process of the stack (replicas summed). */
   cpuSeconds: Record<string, number>;
+  /** Resident memory now of the worker, the API and the Temporal server (largest replica). */
+  rssMiB: Record<string, number>;
 }
 
 export interface BenchSeries {
@@ -39,24 +41,42 @@ export function perSecond(samples: BenchSample[], value: (s: BenchSample) => num
 
 const WIDTH = 560;
 
+/** A panel of one value over the service phase, one line (or stacked area) per series. */
+function overTime(title: string, values: { t: number; value: number; series: string }[], yTitle: string, area = false) {
+  return {
+    title,
+    width: WIDTH,
+    height: 180,
+    data: { values },
+    mark: { type: area ? ('area' as const) : ('line' as const) },
+    encoding: {
+      x: { field: 't', type: 'quantitative', title: 'seconds since the first POST' },
+      y: { field: 'value', type: 'quantitative', title: yTitle, stack: area ? 'zero' : null },
+      color: { field: 'series', type: 'nominal' },
+    },
+  } as const;
+}
+
 export function benchChartSpec(title: string, series: BenchSeries): TopLevelSpec {
   const { samples, latenciesMs } = series;
   const throughput = (['submitted', 'completed'] as const).flatMap((key) =>
     perSecond(samples, (s) => s[key]).map(({ t, rate }) => ({
       t,
-      rate,
-      what: key === 'submitted' ? 'accepted (202)' : 'completed',
+      value: rate,
+      series: key === 'submitted' ? 'accepted (202)' : 'completed',
     })),
   );
   const processes = Object.keys(samples[0]?.cpuSeconds ?? {});
   const cpu = processes.flatMap((process) =>
-    perSecond(samples, (s) => s.cpuSeconds[process]).map(({ t, rate }) => ({ t, cores: rate, process })),
+    perSecond(samples, (s) => s.cpuSeconds[process]).map(({ t, rate }) => ({ t, value: rate, series: process })),
+  );
+  const memory = samples.flatMap((s) =>
+    Object.entries(s.rssMiB).map(([process, mib]) => ({ t: s.t, value: mib, series: process })),
   );
   const latencies = [
     ...latenciesMs.new.map((ms) => ({ ms, kind: 'new order (202)' })),
     ...latenciesMs.duplicate.map((ms) => ({ ms, kind: 'duplicate (200)' })),
   ];
-  const seconds = { field: 't', type: 'quantitative', title: 'seconds since the first POST' } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: { text: title, anchor: 'start' },
@@ -64,18 +84,7 @@ export function benchChartSpec(title: string, series: BenchSeries): TopLevelSpec
     // Each panel its own colours and legend.
     resolve: { scale: { color: 'independent' } },
     vconcat: [
-      {
-        title: 'Throughput: orders per second',
-        width: WIDTH,
-        height: 180,
-        data: { values: throughput },
-        mark: { type: 'line' },
-        encoding: {
-          x: seconds,
-          y: { field: 'rate', type: 'quantitative', title: 'orders / s' },
-          color: { field: 'what', type: 'nominal' },
-        },
-      },
+      overTime('Throughput: orders per second', throughput, 'orders / s'),
       {
         title: 'API latency: share of submissions answered within',
         width: WIDTH,
@@ -89,18 +98,8 @@ export function benchChartSpec(title: string, series: BenchSeries): TopLevelSpec
           color: { field: 'kind', type: 'nominal' },
         },
       },
-      {
-        title: 'CPU by process while the orders ran (cores busy)',
-        width: WIDTH,
-        height: 180,
-        data: { values: cpu },
-        mark: { type: 'area' },
-        encoding: {
-          x: seconds,
-          y: { field: 'cores', type: 'quantitative', stack: 'zero', title: 'cores' },
-          color: { field: 'process', type: 'nominal' },
-        },
-      },
+      overTime('CPU by process while the orders ran (cores busy)', cpu, 'cores', true),
+      overTime('Resident memory while the orders ran (MiB)', memory, 'MiB'),
     ],
   };
 }

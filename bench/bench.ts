@@ -42,8 +42,10 @@ const C = Number(opts.concurrency);
 const D = Number(opts.duplicates);
 const DEADLINE = Date.now() + Number(opts['deadline-s']) * 1000;
 const progress = new Progress('bench');
-/** Activities on an order's happy path: risk check, charge, shipment. */
-const ACTIVITIES_PER_ORDER = 3;
+/** An order's happy path: the risk check (a local activity), then charge and shipment. */
+const ORDER_SHAPE = { localActivities: 1, activities: 2 };
+/** The processes whose memory is sampled (the largest replica of each). */
+const MEMORY_PARTS: PartName[] = ['worker', 'api', 'temporal'];
 
 const percentile = (values: number[], p: number) => {
   if (values.length === 0) return NaN;
@@ -133,12 +135,12 @@ async function settle(pids: number[]): Promise<void> {
   console.warn('bench: the stack did not settle within 15 s; measuring anyway');
 }
 
-/** Peak resident memory (VmHWM) of a process, in MiB. */
-function peakRssMiB(pid: number | undefined): number {
+/** Resident memory of a process, in MiB: now (VmRSS) or its peak so far (VmHWM). */
+function memoryMiB(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number {
   if (!pid) return NaN;
   const line = readFileSync(`/proc/${pid}/status`, 'utf8')
     .split('\n')
-    .find((l) => l.startsWith('VmHWM:'));
+    .find((l) => l.startsWith(`${field}:`));
   return line ? round(Number(line.replace(/\D/g, '')) / 1024) : NaN;
 }
 
@@ -199,7 +201,7 @@ async function main() {
             await client.workflow.start('ceilingWorkflow', {
               taskQueue,
               workflowId: `${taskQueue}-${i}`,
-              args: [ACTIVITIES_PER_ORDER],
+              args: [ORDER_SHAPE.activities, ORDER_SHAPE.localActivities],
             });
             startLatencies.push(performance.now() - started);
           }),
@@ -220,6 +222,14 @@ async function main() {
     const partCpu = (name: PartName, stats = procStats()) =>
       stack.children(name).reduce((sum, child) => sum + cpuSeconds(child.pid, stats), 0);
     const engineCpu = (stats = procStats()) => engineParts.reduce((sum, name) => sum + partCpu(name, stats), 0);
+    // The largest replica of each.
+    const memory = (field: 'VmRSS' | 'VmHWM') =>
+      Object.fromEntries(
+        MEMORY_PARTS.map((name) => [
+          name,
+          Math.max(...stack.children(name).map((child) => memoryMiB(child.pid, field))),
+        ]),
+      );
     const ceilingBundle = await bundleWorkflowCode({
       workflowsPath: require.resolve('./ceiling/workflows'),
       logger: new DefaultLogger('WARN'),
@@ -262,6 +272,7 @@ async function main() {
           submitted: newLatencies.length,
           completed: closed,
           cpuSeconds: Object.fromEntries(services.map((name) => [name, used[name] - cpuBefore[name]])),
+          rssMiB: memory('VmRSS'),
         });
         progress.update(closed);
       }),
@@ -350,13 +361,7 @@ async function main() {
       ceilingCpuSeconds: { temporal: round(ceiling.temporal), clientAndWorker: round(ceiling.clientAndWorker) },
       endToEndMs: { p50: round(percentile(e2e, 50)), p99: round(percentile(e2e, 99)) },
       submitSeconds: round((submittedAt - t0) / 1000),
-      // The largest replica of each.
-      peakRssMiB: Object.fromEntries(
-        (['worker', 'api', 'temporal'] as const).map((name) => [
-          name,
-          Math.max(...stack.children(name).map((child) => peakRssMiB(child.pid))),
-        ]),
-      ),
+      peakRssMiB: memory('VmHWM'),
       checkout,
       files: { json: join(opts.out, 'bench.json'), svg: join(opts.out, 'bench.svg') },
     };
@@ -371,7 +376,7 @@ async function main() {
     console.log(title);
     console.log(`  service   ${figures.serviceOrdersPerSec} orders/s (POST -> COMPLETED)`);
     console.log(
-      `  ceiling   ${figures.ceilingWorkflowsPerSec} workflows/s (${ACTIVITIES_PER_ORDER} no-op activities each, client + worker only; before/after the service: ${figures.ceilingBeforeAfterWorkflowsPerSec.join(' / ')})`,
+      `  ceiling   ${figures.ceilingWorkflowsPerSec} workflows/s (${ORDER_SHAPE.localActivities} local and ${ORDER_SHAPE.activities} other no-op activities each, client + worker only; before/after the service: ${figures.ceilingBeforeAfterWorkflowsPerSec.join(' / ')})`,
     );
     console.log(
       `  ratio     ${figures.ratio} of the ceiling; ceiling CPU ${JSON.stringify(figures.ceilingCpuSeconds)} s`,

@@ -35,6 +35,7 @@ describe('replay of recorded histories', () => {
     expect(files.filter((f) => f.includes('needs-review'))).not.toHaveLength(0);
     expect(files.filter((f) => f.includes('checkout'))).not.toHaveLength(0);
     expect(files.filter((f) => f.startsWith('v5-'))).not.toHaveLength(0);
+    expect(files.filter((f) => f.startsWith('v6-'))).not.toHaveLength(0);
   });
 
   it.each(files)('%s holds no plaintext payload or failure message (else: npm run histories:encrypt)', async (file) => {
@@ -49,14 +50,17 @@ describe('replay of recorded histories', () => {
   });
 });
 
-/** The real workflow with one patch() call replaced by a fixed branch, bundled. */
+/**
+ * The real workflow with one patch check (`patched(id)`, or `since(id)` for the patches v6's
+ * marker stands for) replaced by a fixed branch, bundled.
+ */
 async function withoutPatch(patchId: string, branch: 'true' | 'false', name: string) {
   const source = readFileSync(join(root, 'workflows', 'order.ts'), 'utf8');
   const edited = source
-    .replace(`patched('${patchId}')`, branch)
+    .replace(new RegExp(`(patched|since)\\('${patchId}'\\)`), branch)
     .replace(/from '\.\.\//g, "from '../../../")
     .replace(/from '\.\//g, "from '../../../workflows/");
-  expect(edited).not.toContain(`patched('${patchId}')`);
+  expect(edited).not.toContain(`('${patchId}')`);
   const dir = join(root, 'test', 'artifacts', name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'order.ts'), edited);
@@ -87,13 +91,19 @@ describe('the replay guard can fail', () => {
   // before them must fail in the first case, histories with them in the second.
   let eventsAlways: { code: string };
   let eventsNever: { code: string };
+  // v6 (one marker, the risk check local, no SHIPPED upsert) without its patch, and taken
+  // back without it.
+  let v6Always: { code: string };
+  let v6Never: { code: string };
   beforeAll(async () => {
     riskCheckAlways = await withoutPatch('risk-check-before-charge', 'true', 'unpatched-risk-check');
     compensateAlways = await withoutPatch('ledger-is-truth', 'false', 'unpatched-ledger');
     noCheckoutUpdate = await withoutPatch('payment-decided-update', 'false', 'unpatched-checkout');
     eventsAlways = await withoutPatch('order-events', 'true', 'unpatched-events-always');
     eventsNever = await withoutPatch('order-events', 'false', 'unpatched-events-never');
-  }, 240_000);
+    v6Always = await withoutPatch('v6-local-risk-check', 'true', 'unpatched-v6-always');
+    v6Never = await withoutPatch('v6-local-risk-check', 'false', 'unpatched-v6-never');
+  }, 300_000);
 
   it.each(files.filter((f) => f.startsWith('v1-')))(
     '%s does not replay once the risk check is added without a patch',
@@ -127,6 +137,20 @@ describe('the replay guard can fail', () => {
     '%s does not replay once order events are dropped without a patch',
     async (file) => {
       expect(await replayError(eventsNever, file)).toBeDefined();
+    },
+  );
+
+  it.each(files.filter((f) => f.startsWith('v5-')))(
+    '%s does not replay once v6 is deployed without a patch',
+    async (file) => {
+      expect(await replayError(v6Always, file)).toBeDefined();
+    },
+  );
+
+  it.each(files.filter((f) => f.startsWith('v6-')))(
+    '%s does not replay once v6 is taken back without a patch',
+    async (file) => {
+      expect(await replayError(v6Never, file)).toBeDefined();
     },
   );
 });

@@ -10,6 +10,7 @@ const sample = (t: number, completed: number, worker: number): BenchSample => ({
   submitted: completed + 2,
   completed,
   cpuSeconds: { temporal: 2 * worker, worker },
+  rssMiB: { worker: 250 + t, api: 150 },
 });
 
 describe('bench chart', () => {
@@ -24,7 +25,7 @@ describe('bench chart', () => {
     expect(perSecond([], (s) => s.completed)).toEqual([]);
   });
 
-  it('renders throughput, latency and CPU panels as one self-contained SVG', async () => {
+  it('renders throughput, latency, CPU and memory panels as one self-contained SVG', async () => {
     const samples = Array.from({ length: 20 }, (_, i) => sample((i + 1) / 2, 3 * i, 0.4 * i));
     const latenciesMs = { new: [12, 30, 45, 80, 200], duplicate: [5, 8, 9, 15] };
     const svg = await svgChart(benchChartSpec('bench: 60 orders', { samples, latenciesMs }));
@@ -35,6 +36,7 @@ describe('bench chart', () => {
       'Throughput: orders per second',
       'API latency',
       'CPU by process',
+      'Resident memory',
       'duplicate (200)',
       'temporal',
     ])

@@ -145,6 +145,24 @@ describe('order workflow', () => {
     ]);
   });
 
+  it('v6 history: one patch marker, the risk check local, no SHIPPED in visibility', async () => {
+    const { activities } = mockActivities();
+    const { handle } = await runOrder(activities);
+    const { EventType } = temporal.api.enums.v1;
+    const events = (await handle.fetchHistory()).events ?? [];
+    const markers = events.flatMap((e) => (e.markerRecordedEventAttributes ? [e.markerRecordedEventAttributes] : []));
+    const patchMarkers = markers.filter((m) => m.markerName === 'core_patch');
+    expect(patchMarkers).toHaveLength(1);
+    // Risk check, then the events PENDING, PAID, SHIPPED, COMPLETED: all local.
+    expect(markers.filter((m) => m.markerName === 'core_local_activity')).toHaveLength(5);
+    const scheduled = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(scheduled).toEqual(['chargePayment', 'createShipment']);
+    const upserts = events.filter((e) => e.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES);
+    // TemporalChangeVersion once, then PAID and COMPLETED.
+    expect(upserts).toHaveLength(3);
+    expect(events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)).toHaveLength(3);
+  });
+
   it('risk check refuses: REJECTED with the reason, before any charge', async () => {
     const { activities, calls } = mockActivities({
       assessRisk: async () => ({ approved: false, reason: 'too large' }),
