@@ -14,14 +14,15 @@ describe('benchmark, tiny size', () => {
   it('reports throughput, ceiling, latencies, CPU and memory in its last JSON line', async () => {
     const root = projectRoot(__dirname);
     const out = mkdtempSync(join(tmpdir(), 'bench-test-'));
-    const args = ['--orders', '6', '--concurrency', '3', '--duplicates', '2', '--deadline-s', '120', '--out', out];
+    const args = ['--orders', '6', '--ceiling-workflows', '5', '--concurrency', '2', '--duplicates', '2'];
+    args.push('--deadline-s', '120', '--out', out);
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
       [join(root, 'dist', 'bench', 'bench.js'), ...args],
       { timeout: 180_000 },
     );
     const figures = JSON.parse(stdout.trim().split('\n').at(-1) ?? '');
-    expect(figures).toMatchObject({ orders: 6, concurrency: 3, duplicatesPerOrder: 2 });
+    expect(figures).toMatchObject({ orders: 6, ceilingWorkflows: 5, concurrency: 2, duplicatesPerOrder: 2 });
     for (const key of [
       'serviceOrdersPerSec',
       'ceilingWorkflowsPerSec',
@@ -37,6 +38,11 @@ describe('benchmark, tiny size', () => {
       expect(latencies.p50).toBeGreaterThan(0);
       expect(latencies.p99).toBeGreaterThanOrEqual(latencies.p50);
     }
+    expect(figures.newToStartP99).toBeGreaterThan(0);
+    // Concurrency 2: each phase's first 4 answers are its warm-up, left out of these.
+    expect(figures.afterWarmUp.apiNewMs.p99).toBeGreaterThan(0);
+    expect(figures.afterWarmUp.bareStartMs.p99).toBeGreaterThan(0);
+    expect(figures.afterWarmUp.newToStartP99).toBeGreaterThan(0);
     expect(figures.endToEndMs.p99).toBeGreaterThanOrEqual(figures.endToEndMs.p50);
     expect(figures.peakRssMiB.worker).toBeGreaterThan(0);
     expect(figures.peakRssMiB.api).toBeGreaterThan(0);
@@ -49,7 +55,7 @@ describe('benchmark, tiny size', () => {
     // Not a terminal: the progress is plain lines on stderr, each phase counted to its end.
     expect(stderr).toMatch(/^bench: starting a stack, \d+s elapsed$/m);
     for (const [phase, total, unit] of [
-      ['ceiling before the service', 6, 'workflows'],
+      ['ceiling before the service', 5, 'workflows'],
       ['service: orders through the API until COMPLETED', 6, 'orders'],
       ['duplicates of the completed orders', 12, 'submissions'],
       ['checkout: Prefer: wait, then POST + polling', 12, 'orders'],
