@@ -203,6 +203,7 @@ async function main() {
         // The same tuning as the service's worker (same environment).
         maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
         maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,
+        maxCachedWorkflows: tuning.maxCachedWorkflows,
       });
       const cpuBefore = process.cpuUsage();
       const temporalCpuBefore = engineCpu();

@@ -20,7 +20,9 @@ async function main() {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemFilter());
-  app.enableShutdownHooks();
+  // Only the signals that mean "stop": Nest's default list also takes SIGUSR2 (and SIGHUP,
+  // SIGQUIT...) as a shutdown, which would close the API on `--heapsnapshot-signal=SIGUSR2`.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   if (tracing) app.get(Logger).log(`OpenTelemetry tracing to ${tracing.endpoint} as ${tracing.serviceName}`);
   recordRequestMetrics(app.getHttpAdapter().getInstance());
 

@@ -51,3 +51,16 @@ export function logFormat(env: Env = process.env, terminal = process.stdout.isTT
     throw new Error(`LOG_FORMAT must be "pretty" or "json", got "${format}"`);
   return format;
 }
+
+/**
+ * The API replicas' NODE_OPTIONS: a V8 heap limit first (docker-compose.yml sets the same),
+ * then the caller's own NODE_OPTIONS, which win. The API holds about 40 MiB of live objects
+ * under load; without a limit V8 sizes its heap from the host's memory (about 4 GiB here) and
+ * lets garbage pile up between collections, so its resident memory grew with the number of
+ * requests served (186 to 316 MiB over 10,000 duplicates; 171 with this limit). See
+ * docs/benchmarks.md, "Memory".
+ */
+export const API_HEAP_LIMIT = '--max-old-space-size=192';
+export function apiNodeOptions(env: Env = process.env): string {
+  return [API_HEAP_LIMIT, optional(env, 'NODE_OPTIONS')].filter(Boolean).join(' ');
+}

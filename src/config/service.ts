@@ -82,6 +82,13 @@ export function workerConfig(env: Env = process.env) {
   return {
     maxConcurrentActivities: int(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', 100),
     maxConcurrentWorkflowTasks: int(env, 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 40),
+    /**
+     * Runs kept in memory between their workflow tasks (an evicted run is replayed from its
+     * history at its next task). Fixed rather than the SDK's default, which grows with the
+     * heap limit (about 2,300 runs on a 24 GiB host): the worker's memory follows this number,
+     * not the backlog or the machine. See docs/benchmarks.md, "Memory".
+     */
+    maxCachedWorkflows: int(env, 'WORKER_MAX_CACHED_WORKFLOWS', 1000),
     /** Prebuilt workflow bundle (see `npm run build`); bundled at start-up when absent. */
     workflowBundlePath: optional(env, 'WORKFLOW_BUNDLE'),
     /**

@@ -20,9 +20,14 @@ export interface ChildSpec {
   stopSignal?: NodeJS.Signals;
 }
 
+/** How many of a child's last output lines an error about its start quotes. */
+const QUOTED_LINES = 15;
+
 export class Child {
   private process?: ChildProcess;
   private exited?: Promise<void>;
+  /** Its last lines of output: a child that dies while starting says why there. */
+  private readonly lastLines: string[] = [];
 
   /** @param output a folder for <name>.log, or what receives each line (default: `[name] line` on stdout) */
   constructor(
@@ -57,8 +62,13 @@ export class Child {
       const log = createWriteStream(join(output, `${name}.log`), { flags: 'a' });
       child.stdout!.pipe(log, { end: false });
       child.stderr!.pipe(log, { end: false });
-    } else {
-      for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on('line', output);
+    }
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        this.lastLines.push(line);
+        if (this.lastLines.length > QUOTED_LINES) this.lastLines.shift();
+        if (typeof output !== 'string') output(line);
+      });
     }
     await this.waitReady();
   }
@@ -87,8 +97,11 @@ export class Child {
     const { name, ready, readyTimeoutMs = 60_000 } = this.spec;
     const deadline = Date.now() + readyTimeoutMs;
     while (Date.now() < deadline) {
-      if (this.process!.exitCode !== null)
-        throw new Error(`${name} exited with code ${this.process!.exitCode} before it was ready`);
+      if (this.process!.exitCode !== null) {
+        await this.exited; // its output read to the end
+        const said = this.lastLines.length ? `; its last output:\n${this.lastLines.join('\n')}` : '';
+        throw new Error(`${name} exited with code ${this.process!.exitCode} before it was ready${said}`);
+      }
       if (await ready().catch(() => false)) return;
       await sleep(200);
     }

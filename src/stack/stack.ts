@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { dataDirSetting, stackConfig } from '../config/launcher';
+import { apiNodeOptions, dataDirSetting, stackConfig } from '../config/launcher';
 import { secretsConfig, workerConfig } from '../config/service';
 import { Child, type ChildSpec, exitWithParent, httpOk } from './child-process';
 import { type DevApiKey, ensureDevApiKey, ensureDevEncryptionKeys } from './dev-secrets';
@@ -248,7 +248,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ),
     api: () =>
       apiPorts.map((port, i) =>
-        node(replicaName('api', i), 'src/api/main.js', httpOk(`http://${host}:${port}/ready`), { PORT: String(port) }),
+        node(replicaName('api', i), 'src/api/main.js', httpOk(`http://${host}:${port}/ready`), {
+          PORT: String(port),
+          NODE_OPTIONS: apiNodeOptions({ ...process.env, ...env }),
+        }),
       ),
     kafka: () => [kafkaBroker({ root, dataDir, ...kafkaPorts })],
     // Through the first API replica with the stack's key, as any HTTP client would submit.

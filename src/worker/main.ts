@@ -59,6 +59,7 @@ async function main() {
     }),
     maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,
+    maxCachedWorkflows: tuning.maxCachedWorkflows,
     interceptors: { activity: [activityCompletionLogging] },
     plugins: tracing
       ? [new OpenTelemetryPlugin({ resource: tracing.resource, spanProcessor: tracing.spanProcessor })]

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { API_HEAP_LIMIT } from '../../src/config/launcher';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../src/shared/order-contract';
 import { CLI_TYPES } from '../../src/stack/temporal-cli';
 
@@ -276,6 +277,10 @@ describe('docker-compose.yml', () => {
     expect(env('temporal').BIND_ON_IP, 'the frontend must listen beyond the container').toBe('0.0.0.0');
     expect(env('temporal-ui').TEMPORAL_CORS_ORIGINS).toBeTruthy();
     expect(publishedTargets('temporal-ui')).toContain(Number(env('temporal-ui').TEMPORAL_UI_PORT ?? 8080));
+  });
+
+  it("gives the API the launcher's heap limit", () => {
+    expect(env('api').NODE_OPTIONS).toBe(API_HEAP_LIMIT);
   });
 
   it('uses one namespace and one task queue across the API, the worker and the namespace job', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dataDirSetting, stackConfig } from '../../src/config/launcher';
+import { API_HEAP_LIMIT, apiNodeOptions, dataDirSetting, stackConfig } from '../../src/config/launcher';
 import { sandboxConfig } from '../../src/config/sandbox';
-import { apiConfig, codecServerConfig, kafkaConfig, secretsConfig } from '../../src/config/service';
+import { apiConfig, codecServerConfig, kafkaConfig, secretsConfig, workerConfig } from '../../src/config/service';
 
 // src/config/ is the one reader of the environment: defaults, one per variable, and errors
 // that name the variable for values that cannot be used.
@@ -22,6 +22,16 @@ describe('config from the environment', () => {
     expect(ports).toMatchObject({ api: apiConfig(env).port, codec: codecServerConfig(env).port, payments: 4101 });
     expect(namespace).toBe('orders');
     expect(stackConfig({})).toMatchObject({ ports: { api: 3000, temporal: 7233, shipping: 4002 }, retention: '720h' });
+  });
+
+  it("bounds the API's heap and the worker's cache unless told otherwise", () => {
+    expect(apiNodeOptions({})).toBe(API_HEAP_LIMIT);
+    // V8 takes the last value of a flag: the caller's own NODE_OPTIONS come after ours.
+    expect(apiNodeOptions({ NODE_OPTIONS: '--max-old-space-size=512' })).toBe(
+      `${API_HEAP_LIMIT} --max-old-space-size=512`,
+    );
+    expect(workerConfig({}).maxCachedWorkflows).toBe(1000);
+    expect(workerConfig({ WORKER_MAX_CACHED_WORKFLOWS: '50' }).maxCachedWorkflows).toBe(50);
   });
 
   it('treats an empty value as unset', () => {
