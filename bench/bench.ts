@@ -63,6 +63,8 @@ const spread = (values: number[]) => ({
   p95: round(percentile(values, 95)),
   p99: round(percentile(values, 99)),
 });
+/** `a`'s p99 over `b`'s. */
+const p99Ratio = (a: number[], b: number[]) => round(percentile(a, 99) / percentile(b, 99), 2);
 /**
  * A phase's answers after its first 2 × C, in the order they came: the warm-up left out (the
  * worker's first workflow tasks and JIT compete with the first starts, for the API's and the
@@ -379,11 +381,11 @@ async function main() {
       ratio: round(N / serviceSeconds / (CEILING_N / ceiling.seconds), 2),
       apiNewMs: spread(newLatencies),
       bareStartMs: spread(startLatencies),
-      newToStartP99: round(percentile(newLatencies, 99) / percentile(startLatencies, 99), 2),
+      newToStartP99: p99Ratio(newLatencies, startLatencies),
       afterWarmUp: {
         apiNewMs: spread(afterWarmUp(newLatencies)),
         bareStartMs: spread(startLatenciesAfterWarmUp),
-        newToStartP99: round(percentile(afterWarmUp(newLatencies), 99) / percentile(startLatenciesAfterWarmUp, 99), 2),
+        newToStartP99: p99Ratio(afterWarmUp(newLatencies), startLatenciesAfterWarmUp),
       },
       apiDuplicateMs: spread(dupLatencies),
       cpuMsPerOrder: round(cpuMsPerOrder),
