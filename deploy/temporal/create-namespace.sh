@@ -49,4 +49,9 @@ retry "$TEMPORAL" operator search-attribute create --address "$ADDRESS" --namesp
   --name OrderStatus --type Keyword \
   --name CustomerId --type Keyword \
   --name OrderTotalCents --type Int
+# The frontend resolves them once its namespace cache has refreshed (every 2 s): a query
+# on all three answers only then, so nothing that starts after this job is refused them.
+echo "waiting for the frontend to resolve them"
+retry "$TEMPORAL" workflow count --address "$ADDRESS" --namespace "$NAMESPACE" \
+  --query "OrderStatus = 'PENDING' AND CustomerId = '-' AND OrderTotalCents = 0" >/dev/null
 echo "namespace ${NAMESPACE} is ready"

@@ -53,14 +53,17 @@ export function logFormat(env: Env = process.env, terminal = process.stdout.isTT
 }
 
 /**
- * The API replicas' NODE_OPTIONS: a V8 heap limit first (docker-compose.yml sets the same),
- * then the caller's own NODE_OPTIONS, which win. The API holds about 40 MiB of live objects
- * under load; without a limit V8 sizes its heap from the host's memory (about 4 GiB here) and
- * lets garbage pile up between collections, so its resident memory grew with the number of
- * requests served (186 to 316 MiB over 10,000 duplicates; 171 with this limit). See
- * docs/benchmarks.md, "Memory".
+ * NODE_OPTIONS of the API replicas and the workers: a V8 heap limit first (docker-compose.yml
+ * sets the same), then the caller's own NODE_OPTIONS, which win. Without a limit V8 sizes
+ * each heap from the host's memory (about 4 GiB here) and lets garbage pile up between
+ * collections, so resident memory grew with the work served (API 186 to 316 MiB over 10,000
+ * duplicates; worker 347 to 482 MiB from 1,000 to 10,000 orders). The limit applies to each
+ * V8 heap of the process: the API holds about 40 MiB of live objects under load; the
+ * worker's main thread 45-60 MiB, 71 when a provider outage keeps 1,000 orders retrying,
+ * and its workflow thread 24 MiB, 71 with 1,000 runs in its cache (WORKER_MAX_CACHED_WORKFLOWS;
+ * a larger cache needs a larger limit). See docs/benchmarks.md, "Memory".
  */
-export const API_HEAP_LIMIT = '--max-old-space-size=192';
-export function apiNodeOptions(env: Env = process.env): string {
-  return [API_HEAP_LIMIT, optional(env, 'NODE_OPTIONS')].filter(Boolean).join(' ');
+export const NODE_HEAP_LIMIT = '--max-old-space-size=192';
+export function serviceNodeOptions(env: Env = process.env): string {
+  return [NODE_HEAP_LIMIT, optional(env, 'NODE_OPTIONS')].filter(Boolean).join(' ');
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { apiNodeOptions, dataDirSetting, stackConfig } from '../config/launcher';
+import { dataDirSetting, serviceNodeOptions, stackConfig } from '../config/launcher';
 import { secretsConfig, workerConfig } from '../config/service';
 import { Child, type ChildSpec, exitWithParent, httpOk } from './child-process';
 import { type DevApiKey, ensureDevApiKey, ensureDevEncryptionKeys } from './dev-secrets';
@@ -244,13 +244,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       Array.from({ length: workers }, (_, i) =>
         node(replicaName('worker', i), 'src/worker/main.js', async () => true, {
           WORKER_METRICS_PORT: String(metricsPort && metricsPort + i),
+          NODE_OPTIONS: serviceNodeOptions({ ...process.env, ...env }),
         }),
       ),
     api: () =>
       apiPorts.map((port, i) =>
         node(replicaName('api', i), 'src/api/main.js', httpOk(`http://${host}:${port}/ready`), {
           PORT: String(port),
-          NODE_OPTIONS: apiNodeOptions({ ...process.env, ...env }),
+          NODE_OPTIONS: serviceNodeOptions({ ...process.env, ...env }),
         }),
       ),
     kafka: () => [kafkaBroker({ root, dataDir, ...kafkaPorts })],

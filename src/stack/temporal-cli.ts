@@ -53,6 +53,11 @@ export function devServerArgs({ dbFile, port, uiPort, codecEndpoint }: DevServer
     // tests and the chaos run that forget orders need not wait half a minute each time.
     '--dynamic-config-value',
     'history.transferProcessorUpdateAckInterval="1s"',
+    // The CLI turns this on so that new search attributes are usable at once; with SQL
+    // visibility it only re-reads a table at every lookup (see deploy/temporal/dynamicconfig).
+    // prepareNamespace waits until the attributes resolve instead.
+    '--dynamic-config-value',
+    'system.forceSearchAttributesCacheRefreshOnRead=false',
   ];
 }
 
@@ -105,4 +110,20 @@ export async function prepareNamespace(
     '--retention',
     retention,
   ]);
+  await untilAttributesResolve(cli, address, namespace);
+}
+
+/** A visibility query on every search attribute answers once the frontend's namespace cache has them (every 2 s). */
+async function untilAttributesResolve(cli: string, address: string, namespace: string): Promise<void> {
+  const query = ORDER_SEARCH_ATTRIBUTES.map((key) => `${key.name} = ${key.type === 'INT' ? '0' : "'-'"}`).join(' AND ');
+  const args = ['workflow', 'count', '--address', address, '--namespace', namespace, '--query', query];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await run(cli, args, { timeout: 5_000 });
+      return;
+    } catch (err) {
+      if (attempt >= 40) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { API_HEAP_LIMIT } from '../../src/config/launcher';
+import { NODE_HEAP_LIMIT } from '../../src/config/launcher';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../src/shared/order-contract';
 import { CLI_TYPES } from '../../src/stack/temporal-cli';
 
@@ -279,8 +279,9 @@ describe('docker-compose.yml', () => {
     expect(publishedTargets('temporal-ui')).toContain(Number(env('temporal-ui').TEMPORAL_UI_PORT ?? 8080));
   });
 
-  it("gives the API the launcher's heap limit", () => {
-    expect(env('api').NODE_OPTIONS).toBe(API_HEAP_LIMIT);
+  it("gives the API and the worker the launcher's heap limit", () => {
+    expect(env('api').NODE_OPTIONS).toBe(NODE_HEAP_LIMIT);
+    expect(env('worker').NODE_OPTIONS).toBe(NODE_HEAP_LIMIT);
   });
 
   it('uses one namespace and one task queue across the API, the worker and the namespace job', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { API_HEAP_LIMIT, apiNodeOptions, dataDirSetting, stackConfig } from '../../src/config/launcher';
+import { NODE_HEAP_LIMIT, serviceNodeOptions, dataDirSetting, stackConfig } from '../../src/config/launcher';
 import { sandboxConfig } from '../../src/config/sandbox';
 import { apiConfig, codecServerConfig, kafkaConfig, secretsConfig, workerConfig } from '../../src/config/service';
 
@@ -24,11 +24,11 @@ describe('config from the environment', () => {
     expect(stackConfig({})).toMatchObject({ ports: { api: 3000, temporal: 7233, shipping: 4002 }, retention: '720h' });
   });
 
-  it("bounds the API's heap and the worker's cache unless told otherwise", () => {
-    expect(apiNodeOptions({})).toBe(API_HEAP_LIMIT);
+  it("bounds the services' heaps and the worker's cache unless told otherwise", () => {
+    expect(serviceNodeOptions({})).toBe(NODE_HEAP_LIMIT);
     // V8 takes the last value of a flag: the caller's own NODE_OPTIONS come after ours.
-    expect(apiNodeOptions({ NODE_OPTIONS: '--max-old-space-size=512' })).toBe(
-      `${API_HEAP_LIMIT} --max-old-space-size=512`,
+    expect(serviceNodeOptions({ NODE_OPTIONS: '--max-old-space-size=512' })).toBe(
+      `${NODE_HEAP_LIMIT} --max-old-space-size=512`,
     );
     expect(workerConfig({}).maxCachedWorkflows).toBe(1000);
     expect(workerConfig({ WORKER_MAX_CACHED_WORKFLOWS: '50' }).maxCachedWorkflows).toBe(50);
