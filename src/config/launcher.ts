@@ -60,7 +60,7 @@ export function logFormat(env: Env = process.env, terminal = process.stdout.isTT
  * duplicates; worker 347 to 482 MiB from 1,000 to 10,000 orders). The limit applies to each
  * V8 heap of the process: the API holds about 40 MiB of live objects under load; the
  * worker's main thread 45-60 MiB, 71 when a provider outage keeps 1,000 orders retrying,
- * and its workflow thread 24 MiB, 71 with 1,000 runs in its cache (WORKER_MAX_CACHED_WORKFLOWS;
+ * and its workflow thread 24 MiB, 76 with 1,000 runs in its cache (WORKER_MAX_CACHED_WORKFLOWS;
  * a larger cache needs a larger limit). See docs/benchmarks.md, "Memory".
  */
 export const NODE_HEAP_LIMIT = '--max-old-space-size=192';

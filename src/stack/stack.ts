@@ -190,6 +190,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     apiKey = ensureDevApiKey(dataDir);
     env.API_KEYS_FILE = apiKey.keysFile;
   }
+  // Workers and API replicas: the heap limit, then the caller's NODE_OPTIONS.
+  const nodeOptions = serviceNodeOptions({ ...process.env, ...env });
   const node = (
     name: string,
     script: string,
@@ -244,14 +246,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       Array.from({ length: workers }, (_, i) =>
         node(replicaName('worker', i), 'src/worker/main.js', async () => true, {
           WORKER_METRICS_PORT: String(metricsPort && metricsPort + i),
-          NODE_OPTIONS: serviceNodeOptions({ ...process.env, ...env }),
+          NODE_OPTIONS: nodeOptions,
         }),
       ),
     api: () =>
       apiPorts.map((port, i) =>
         node(replicaName('api', i), 'src/api/main.js', httpOk(`http://${host}:${port}/ready`), {
           PORT: String(port),
-          NODE_OPTIONS: serviceNodeOptions({ ...process.env, ...env }),
+          NODE_OPTIONS: nodeOptions,
         }),
       ),
     kafka: () => [kafkaBroker({ root, dataDir, ...kafkaPorts })],

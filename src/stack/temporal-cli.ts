@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { temporalCliSetting } from '../config/launcher';
 import { ORDER_SEARCH_ATTRIBUTES } from '../shared/order-contract';
@@ -123,7 +124,7 @@ async function untilAttributesResolve(cli: string, address: string, namespace: s
       return;
     } catch (err) {
       if (attempt >= 40) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await sleep(250);
     }
   }
 }
