@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { sampleOrder } from '../src/fixtures/sample-order';
 import type { Order } from '../src/shared/order-schema';
 import { workerConfig } from '../src/config/service';
+import { orderStart } from '../src/api/orders/order-start';
 import { ORDER_WORKFLOW_TYPE, workflowIdFor } from '../src/shared/order-contract';
 import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
 import { Progress } from '../src/stack/progress';
@@ -201,6 +202,27 @@ async function postOrder(api: ApiTarget, body: Order): Promise<{ status: number;
   return { status: response.status, ms: performance.now() - t0 };
 }
 
+/**
+ * While `going()`, one `start(i)` at a time: what a start costs on the same server under the
+ * same load as the API's, each with the count of API answers already in when it was sent (to
+ * leave the warm-up out). The runs go to a task queue without a worker, so each adds a start
+ * and nothing more; they stay open in the scratch stack.
+ */
+async function sampleStarts(
+  start: (i: number) => Promise<unknown>,
+  going: () => boolean,
+  answered: () => number,
+): Promise<{ ms: number; answeredBefore: number }[]> {
+  const samples: { ms: number; answeredBefore: number }[] = [];
+  while (going()) {
+    const answeredBefore = answered();
+    const started = performance.now();
+    await start(samples.length);
+    samples.push({ ms: performance.now() - started, answeredBefore });
+  }
+  return samples;
+}
+
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const tuning = workerConfig();
@@ -297,14 +319,19 @@ async function main() {
     let submittedAt = 0;
     progress.phase('service: orders through the API until COMPLETED', { total: N, unit: 'orders' });
     const t0 = Date.now();
-    const [, done] = await Promise.all([
+    let submitting = true;
+    const sampleQueue = `sampled-${run}`;
+    const [, done, bareUnderLoad, asApiUnderLoad] = await Promise.all([
       mapLimit(Array.from({ length: N }), C, async (_, i) => {
         const body = order(i, run);
         sentAt.set(workflowIdFor(body.orderId), Date.now());
         const { status, ms } = await postOrder(apiAt(i), body);
         if (status !== 202) throw new Error(`POST /orders answered ${status}`);
         newLatencies.push(ms);
-      }).then(() => (submittedAt = Date.now())),
+      }).then(() => {
+        submittedAt = Date.now();
+        submitting = false;
+      }),
       waitClosed(client, `WorkflowType = '${ORDER_WORKFLOW_TYPE}' AND OrderStatus = 'COMPLETED'`, N, (closed) => {
         const used = cpu();
         samples.push({
@@ -316,6 +343,23 @@ async function main() {
         });
         progress.update(closed);
       }),
+      // Two more clients, one start at a time each: a bare start (the ceiling's), and the
+      // API's own start (memo, search attributes, the order) sent straight through the client.
+      sampleStarts(
+        (i) =>
+          client.workflow.start('ceilingWorkflow', {
+            taskQueue: `${sampleQueue}-bare`,
+            workflowId: `${sampleQueue}-bare-${i}`,
+            args: [ORDER_SHAPE.activities, ORDER_SHAPE.localActivities],
+          }),
+        () => submitting,
+        () => newLatencies.length,
+      ),
+      sampleStarts(
+        (i) => client.workflow.start(ORDER_WORKFLOW_TYPE, orderStart(order(i, sampleQueue), sampleQueue).options),
+        () => submitting,
+        () => newLatencies.length,
+      ),
     ]);
     const serviceSeconds = (done - t0) / 1000;
     const cpuOrders = cpu();
@@ -330,6 +374,17 @@ async function main() {
     // A bare workflow.start, straight through the client: what the API's 202 is compared with.
     const startLatencies = [...ceilingBefore.starts, ...ceilingAfter.starts];
     const startLatenciesAfterWarmUp = [...afterWarmUp(ceilingBefore.starts), ...afterWarmUp(ceilingAfter.starts)];
+    // Starts sampled during the service's submissions: the same server under the same load.
+    const underLoad = (samples: { ms: number; answeredBefore: number }[]) => {
+      const all = samples.map((sample) => sample.ms);
+      const warm = samples.filter((sample) => sample.answeredBefore >= 2 * C).map((sample) => sample.ms);
+      return {
+        samples: samples.length,
+        startMs: spread(all),
+        newToStartP99: p99Ratio(newLatencies, all),
+        afterWarmUp: { startMs: spread(warm), newToStartP99: p99Ratio(afterWarmUp(newLatencies), warm) },
+      };
+    };
 
     // 3. D duplicates of each order (they find the finished run): their latency and CPU.
     await quiet();
@@ -387,6 +442,7 @@ async function main() {
         bareStartMs: spread(startLatenciesAfterWarmUp),
         newToStartP99: p99Ratio(afterWarmUp(newLatencies), startLatenciesAfterWarmUp),
       },
+      underLoad: { bare: underLoad(bareUnderLoad), asApi: underLoad(asApiUnderLoad) },
       apiDuplicateMs: spread(dupLatencies),
       cpuMsPerOrder: round(cpuMsPerOrder),
       cpuMsPerDuplicate: round(cpuMsPerDuplicate),
@@ -425,6 +481,10 @@ async function main() {
     console.log(
       `  warm      after each phase's first ${2 * C} answers: API new p99 ${figures.afterWarmUp.apiNewMs.p99} ms, start p99 ${figures.afterWarmUp.bareStartMs.p99} (${figures.afterWarmUp.newToStartP99})`,
     );
+    for (const [name, sampled] of Object.entries(figures.underLoad))
+      console.log(
+        `  ${name.padEnd(9)} ${sampled.samples} such starts sampled during the submissions: p50 ${sampled.startMs.p50} ms, p99 ${sampled.startMs.p99} (API new p99 / that = ${sampled.newToStartP99}; after the warm-up ${sampled.afterWarmUp.startMs.p99} ms, ${sampled.afterWarmUp.newToStartP99})`,
+      );
     console.log(
       `  API dup   p50 ${figures.apiDuplicateMs.p50} ms, p95 ${figures.apiDuplicateMs.p95}, p99 ${figures.apiDuplicateMs.p99}`,
     );

@@ -43,6 +43,12 @@ describe('benchmark, tiny size', () => {
     expect(figures.afterWarmUp.apiNewMs.p99).toBeGreaterThan(0);
     expect(figures.afterWarmUp.bareStartMs.p99).toBeGreaterThan(0);
     expect(figures.afterWarmUp.newToStartP99).toBeGreaterThan(0);
+    // Starts sampled during the submissions (at least the ones sent with the first POSTs).
+    for (const sampled of [figures.underLoad.bare, figures.underLoad.asApi]) {
+      expect(sampled.samples).toBeGreaterThan(0);
+      expect(sampled.startMs.p50).toBeGreaterThan(0);
+      expect(sampled.newToStartP99).toBeGreaterThan(0);
+    }
     expect(figures.endToEndMs.p99).toBeGreaterThanOrEqual(figures.endToEndMs.p50);
     expect(figures.peakRssMiB.worker).toBeGreaterThan(0);
     expect(figures.peakRssMiB.api).toBeGreaterThan(0);

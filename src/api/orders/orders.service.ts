@@ -15,8 +15,6 @@ import {
   type WorkflowExecutionDescription,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
-import { fingerprint } from '../../shared/fingerprint';
 import type { Order } from '../../shared/order-schema';
 import {
   CUSTOMER_ID,
@@ -32,12 +30,13 @@ import {
   paymentDecidedUpdate,
   workflowIdFor,
 } from '../../shared/order-contract';
-import { type OrderState, initialOrderState, orderTotalCents } from '../../shared/order-state';
+import { type OrderState, initialOrderState } from '../../shared/order-state';
 import type { ApiPrincipal } from '../auth/api-keys';
 import { type RunOutcome, closedWhileUpdating, runOutcome } from '../../temporal/workflow-reads';
 import { TemporalClient } from '../temporal.module';
 import { type OrderSummary, type OrderView, temporalUiLink } from './order-view';
 import type { ListOrdersQuery } from './orders.schemas';
+import { orderStart } from './order-start';
 import { publicFailureReason } from './public-failure-reason';
 
 type OrderHandle = WorkflowHandle<OrderWorkflow>;
@@ -50,10 +49,8 @@ export class OrdersService {
   constructor(private readonly temporal: TemporalClient) {}
 
   /**
-   * Starts the order's workflow, or finds the one already there. Dedup is Temporal's: the
-   * workflow ID is the order ID, REJECT_DUPLICATE refuses a closed run with that ID and the
-   * FAIL conflict policy a running one, both with WorkflowExecutionAlreadyStartedError. So
-   * a 202 means this call started the run, on however many API replicas.
+   * Starts the order's workflow, or finds the one already there. Dedup is Temporal's (see
+   * orderStart): a 202 means this call started the run, on however many API replicas.
    *
    * With `waitS` (`Prefer: wait`), the start carries the paymentDecided update
    * (Update-with-Start, one round trip, same policies) and the answer comes once the payment
@@ -65,29 +62,9 @@ export class OrdersService {
         detail: `API key ${caller.id} may submit orders for customer ${caller.customerId} only`,
       });
     }
-    const workflowId = workflowIdFor(order.orderId);
-    const memo: OrderMemo = {
-      fingerprint: fingerprint(order),
-      summary: orderSummary(order),
-      receivedAt: new Date().toISOString(),
-      currency: order.currency,
-      submissionId: randomUUID(),
-    };
+    const { memo, options } = orderStart(order, this.temporal.config.taskQueue);
+    const workflowId = options.workflowId;
     const deadline = waitS === undefined ? undefined : Date.now() + waitS * 1000;
-    const options = {
-      workflowId,
-      taskQueue: this.temporal.config.taskQueue,
-      args: [order] as [Order],
-      memo: { ...memo },
-      staticSummary: memo.summary,
-      typedSearchAttributes: [
-        { key: ORDER_STATUS, value: 'PENDING' },
-        { key: CUSTOMER_ID, value: order.customerId },
-        { key: ORDER_TOTAL_CENTS, value: orderTotalCents(order) },
-      ],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
-      workflowIdConflictPolicy: 'FAIL' as const,
-    };
     try {
       if (deadline !== undefined) return await this.startAndWait(options, memo, deadline);
       await this.temporal.workflow.start<OrderWorkflow>(ORDER_WORKFLOW_TYPE, options);
@@ -346,9 +323,4 @@ export class OrdersService {
 /** A key bound to a customer reaches that customer's orders only; an unbound key, all. */
 function mayAccess(caller: ApiPrincipal, customerId: string | undefined): boolean {
   return caller.customerId === undefined || caller.customerId === customerId;
-}
-
-function orderSummary(order: Order): string {
-  const total = (orderTotalCents(order) / 100).toFixed(2);
-  return `Order ${order.orderId} for ${order.customerId}: ${order.items.length} line(s), ${total} ${order.currency}`;
 }
