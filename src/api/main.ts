@@ -4,8 +4,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { apiConfig } from '../config/service';
+import { Runtime } from '@temporalio/worker';
+import { apiConfig, logLevel } from '../config/service';
 import { startTracing } from '../telemetry/tracing';
+import { PinoTemporalLogger, createPino } from '../worker/logger';
+import { runtimeOptions } from '../worker/runtime';
 import { AppModule } from './app.module';
 import { answerMethodNotAllowed } from './http/method-not-allowed';
 import { ProblemFilter } from './http/problem.filter';
@@ -14,6 +17,15 @@ import { recordRequestMetrics } from './http/request-metrics';
 async function main() {
   // Before anything creates a tracer: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
   const tracing = startTracing('orders-api');
+  // The Rust core under the Temporal connection (src/temporal/lazy-native-connection.ts): its
+  // logs in the same JSON stream, no metrics exporter, and no signal handlers of its own
+  // (Nest's shutdown hooks below own SIGTERM and SIGINT).
+  const level = logLevel();
+  const logger = new PinoTemporalLogger(createPino(level));
+  Runtime.install({
+    ...runtimeOptions({ logger, level, metricsHost: '', metricsPort: 0 }, false),
+    shutdownSignals: [],
+  });
   const { host, port } = apiConfig();
   const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024 });
   answerMethodNotAllowed(adapter.getInstance());

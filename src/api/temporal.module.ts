@@ -1,20 +1,21 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { type TemporalConfig, temporalConfig, tracingConfig } from '../config/service';
 import { encryptingDataConverter } from '../temporal/codec/data-converter';
 import { connectionOptions } from '../temporal/connection-options';
+import { LazyNativeConnection } from '../temporal/lazy-native-connection';
 
 export const TEMPORAL_CONFIG = Symbol('TEMPORAL_CONFIG');
 
-// One Temporal client for the API process. Connection.lazy lets the API start (and answer
-// /health) before Temporal is reachable; /ready tells whether it is.
+// One Temporal client for the API process, on a connection made at first use, so the API
+// starts (and answers /health) before Temporal is reachable; /ready tells whether it is.
 @Injectable()
 export class TemporalClient extends Client implements OnApplicationShutdown {
-  private readonly lazyConnection: Connection;
+  private readonly lazyConnection: LazyNativeConnection;
 
   constructor(@Inject(TEMPORAL_CONFIG) readonly config: TemporalConfig) {
-    const connection = Connection.lazy(connectionOptions(config));
+    const connection = new LazyNativeConnection(connectionOptions(config));
     super({
       connection,
       namespace: config.namespace,

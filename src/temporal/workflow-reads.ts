@@ -14,7 +14,7 @@ export interface RunOutcome<Result> {
   result?: Result;
 }
 
-const GRPC = { NOT_FOUND: 5, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, UNAVAILABLE: 14 } as const;
+export const GRPC = { NOT_FOUND: 5, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, UNAVAILABLE: 14 } as const;
 const { EventType } = temporal.api.enums.v1;
 const CLOSE_EVENT_TYPES: ReadonlySet<temporal.api.enums.v1.EventType> = new Set([
   EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
