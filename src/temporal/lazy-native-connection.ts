@@ -34,6 +34,7 @@ export class LazyNativeConnection implements ConnectionLike {
     return (await this.connect()).withMetadata(metadata, fn);
   }
 
+  /** NativeConnection does not cancel calls on an abort signal yet (an SDK TODO); the API uses deadlines. */
   async withAbortSignal<R>(signal: AbortSignal, fn: () => Promise<R>): Promise<R> {
     return (await this.connect()).withAbortSignal(signal, fn);
   }
@@ -56,9 +57,13 @@ export class LazyNativeConnection implements ConnectionLike {
     return new Proxy(
       {},
       {
-        get: (_, method: string) => async (request: unknown) => {
-          const service = (await this.connect())[name] as unknown as Record<string, (r: unknown) => Promise<unknown>>;
-          return service[method](request);
+        // Not a thenable: awaiting the service itself must not call a method named `then`.
+        get: (_, method) => {
+          if (typeof method !== 'string' || method === 'then') return undefined;
+          return async (request: unknown) => {
+            const service = (await this.connect())[name] as unknown as Record<string, (r: unknown) => Promise<unknown>>;
+            return service[method](request);
+          };
         },
       },
     );
