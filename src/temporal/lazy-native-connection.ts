@@ -3,10 +3,9 @@
 // use: NativeConnection.connect needs a reachable server, and the API must start, and answer
 // /health, without one. A failed connect is answered like an unreachable server (UNAVAILABLE,
 // so a 503) and tried again by the next call.
-import { Metadata as GrpcMetadata } from '@grpc/grpc-js';
+import { Metadata as GrpcMetadata, status as GrpcStatus } from '@grpc/grpc-js';
 import type { ConnectionLike, Metadata, OperatorService, WorkflowService } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
-import { GRPC } from './workflow-reads';
 
 export class LazyNativeConnection implements ConnectionLike {
   readonly workflowService = this.lazyService('workflowService') as WorkflowService;
@@ -44,7 +43,7 @@ export class LazyNativeConnection implements ConnectionLike {
       this.connection = undefined;
       // Shaped like a failed gRPC call, which the client and isTemporalUnavailable know.
       throw Object.assign(new Error(`Temporal is unreachable: ${err.message}`, { cause: err }), {
-        code: GRPC.UNAVAILABLE,
+        code: GrpcStatus.UNAVAILABLE,
         details: err.message,
         metadata: new GrpcMetadata(),
       });

@@ -6,6 +6,7 @@
 import { type Client, ServiceError, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
+import { status as GrpcStatus } from '@grpc/grpc-js';
 
 export interface RunOutcome<Result> {
   /** The run has ended: completed, failed, timed out, cancelled or terminated. */
@@ -14,7 +15,6 @@ export interface RunOutcome<Result> {
   result?: Result;
 }
 
-export const GRPC = { NOT_FOUND: 5, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, UNAVAILABLE: 14 } as const;
 const { EventType } = temporal.api.enums.v1;
 const CLOSE_EVENT_TYPES: ReadonlySet<temporal.api.enums.v1.EventType> = new Set([
   EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
@@ -41,7 +41,7 @@ export async function runOutcome<Result>(client: Client, workflowId: string): Pr
     });
     last = history?.events?.[0];
   } catch (err) {
-    if (isGrpcServiceError(err) && err.code === GRPC.NOT_FOUND)
+    if (isGrpcServiceError(err) && err.code === GrpcStatus.NOT_FOUND)
       throw new WorkflowNotFoundError(err.details ?? 'workflow not found', workflowId, undefined);
     throw err;
   }
@@ -67,9 +67,9 @@ export function closedWhileUpdating(err: unknown): boolean {
 // Temporal is down, restarting or overloaded. A request that failed so changed nothing that
 // cannot be found again, so the client may retry it.
 const RETRYABLE_GRPC_CODES: ReadonlySet<number> = new Set([
-  GRPC.UNAVAILABLE,
-  GRPC.DEADLINE_EXCEEDED,
-  GRPC.RESOURCE_EXHAUSTED,
+  GrpcStatus.UNAVAILABLE,
+  GrpcStatus.DEADLINE_EXCEEDED,
+  GrpcStatus.RESOURCE_EXHAUSTED,
 ]);
 
 /** Whether a client call failed because Temporal could not be reached or did not answer in time. */
