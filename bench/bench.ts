@@ -6,14 +6,13 @@
 // `--temporal postgres` measures the production engine; `--workers N --apis N` several
 // workers and API replicas (requests go round-robin over the replicas).
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { DefaultLogger, Runtime, bundleWorkflowCode } from '@temporalio/worker';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { sampleOrder } from '../src/fixtures/sample-order';
 import type { Order } from '../src/shared/order-schema';
-import { workerConfig } from '../src/config/service';
 import { orderStart } from '../src/api/orders/order-start';
 import { ORDER_WORKFLOW_TYPE, workflowIdFor } from '../src/shared/order-contract';
 import { type ApiTarget, apiFetch, stackApi } from '../src/stack/api-client';
@@ -25,8 +24,10 @@ import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
 import { isTemporalUnavailable } from '../src/temporal/workflow-reads';
 import { type BenchSample, benchChartSpec } from './bench-chart';
 import { measureCheckout } from './checkout-latency';
+import { runBenchWorker } from './bench-worker';
 import { mapLimit } from './map-limit';
-import { cpuSeconds, memoryMiB, procStats, settle } from './process-usage';
+import { waitClosed } from './wait-closed';
+import { engineParts, memoryMiB, partCpu, procStats, settle } from './process-usage';
 import { svgChart } from './svg-chart';
 
 const { values: opts } = parseArgs({
@@ -73,25 +74,6 @@ const p99Ratio = (a: number[], b: number[]) => round(percentile(a, 99) / percent
  * bare starts alike, and make most of a 1,000-order run's p99).
  */
 const afterWarmUp = (latencies: number[]) => latencies.slice(2 * C);
-
-/**
- * Waits until `count` workflows matching `query` are closed; polls visibility (each count
- * scans it, so not too often), telling `polled` each count.
- */
-async function waitClosed(
-  client: Client,
-  query: string,
-  count: number,
-  polled: (closed: number) => void,
-): Promise<number> {
-  while (Date.now() < DEADLINE) {
-    const { count: closed } = await client.workflow.count(`${query} AND ExecutionStatus != 'Running'`);
-    polled(closed);
-    if (closed >= count) return Date.now();
-    await sleep(500);
-  }
-  throw new Error(`deadline passed before ${count} workflows closed (${query})`);
-}
 
 /**
  * Submission to close of every order, from visibility. Paging through 10,000 runs can meet the
@@ -155,7 +137,6 @@ async function sampleStarts(
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const tuning = workerConfig();
   const run = Date.now().toString(36);
   progress.phase('starting a stack');
   const { stack, dispose } = await startScratchStack('bench', { LOG_LEVEL: 'warn' }, shape);
@@ -169,23 +150,21 @@ async function main() {
     // and the machine's speed drifts), and the two averaged.
     const measureCeiling = async (phase: string) => {
       const taskQueue = `ceiling-${run}-${phase}`;
-      const nativeConnection = await NativeConnection.connect({ address: stack.urls.temporal });
-      const ceilingWorker = await Worker.create({
-        connection: nativeConnection,
+      let cpuBefore = process.cpuUsage();
+      let temporalCpuBefore = 0;
+      const starts: number[] = [];
+      progress.phase(`ceiling ${phase} the service`, { total: CEILING_N, unit: 'workflows' });
+      const worker = {
+        address: stack.urls.temporal,
         taskQueue,
         dataConverter,
         workflowBundle: ceilingBundle,
         activities: { noop: async () => undefined },
-        // The same tuning as the service's worker (same environment).
-        maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities,
-        maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTasks,
-        maxCachedWorkflows: tuning.maxCachedWorkflows,
-      });
-      const cpuBefore = process.cpuUsage();
-      const temporalCpuBefore = engineCpu();
-      const starts: number[] = [];
-      progress.phase(`ceiling ${phase} the service`, { total: CEILING_N, unit: 'workflows' });
-      const seconds = await ceilingWorker.runUntil(async () => {
+      };
+      const seconds = await runBenchWorker(worker, async () => {
+        // From here on: the worker is up, its creation is not counted.
+        cpuBefore = process.cpuUsage();
+        temporalCpuBefore = engineCpu();
         const t0 = Date.now();
         // Visibility is polled from the first start on, as in the service's phase.
         const [, done] = await Promise.all([
@@ -198,22 +177,23 @@ async function main() {
             });
             starts.push(performance.now() - started);
           }),
-          waitClosed(client, `WorkflowType = 'ceilingWorkflow' AND TaskQueue = '${taskQueue}'`, CEILING_N, (closed) =>
-            progress.update(closed),
+          waitClosed(
+            client,
+            `WorkflowType = 'ceilingWorkflow' AND TaskQueue = '${taskQueue}'`,
+            CEILING_N,
+            DEADLINE,
+            (closed) => progress.update(closed),
           ),
         ]);
         return (done - t0) / 1000;
       });
       const used = process.cpuUsage(cpuBefore);
-      await nativeConnection.close();
       const clientAndWorker = (used.user + used.system) / 1e6;
       return { seconds, temporal: engineCpu() - temporalCpuBefore, clientAndWorker, starts };
     };
     // Temporal's CPU is the server's, plus PostgreSQL's on the production engine.
-    const engineParts: PartName[] = shape.engine === 'postgres' ? ['temporal', 'postgres'] : ['temporal'];
-    const partCpu = (name: PartName, stats = procStats()) =>
-      stack.children(name).reduce((sum, child) => sum + cpuSeconds(child.pid, stats), 0);
-    const engineCpu = (stats = procStats()) => engineParts.reduce((sum, name) => sum + partCpu(name, stats), 0);
+    const engine = engineParts(shape.engine);
+    const engineCpu = (stats = procStats()) => engine.reduce((sum, name) => sum + partCpu(stack, name, stats), 0);
     // The largest replica of each.
     const memory = (field: 'VmRSS' | 'VmHWM') =>
       Object.fromEntries(
@@ -226,7 +206,7 @@ async function main() {
       workflowsPath: require.resolve('./ceiling/workflows'),
       logger: new DefaultLogger('WARN'),
     });
-    const services: PartName[] = [...engineParts, 'sandbox', 'worker', 'api'];
+    const services: PartName[] = [...engine, 'sandbox', 'worker', 'api'];
     const quiet = () => {
       progress.phase('waiting for the stack to settle');
       return settle(services.flatMap((name) => stack.children(name).map((child) => child.pid ?? 0)).filter(Boolean));
@@ -236,7 +216,7 @@ async function main() {
 
     // 2. The service: N new orders through the API, until all are COMPLETED.
     const cpu = (stats = procStats()) =>
-      Object.fromEntries(services.map((name) => [name, partCpu(name, stats)])) as Record<PartName, number>;
+      Object.fromEntries(services.map((name) => [name, partCpu(stack, name, stats)])) as Record<PartName, number>;
     // Requests go round-robin over the API replicas, as a load balancer would send them.
     // Submissions spread over the API replicas, each with the stack's key.
     const apiAt = (i: number): ApiTarget => ({ ...stackApi(stack), url: stack.urls.apis[i % stack.urls.apis.length] });
@@ -262,17 +242,23 @@ async function main() {
         submittedAt = Date.now();
         submitting = false;
       }),
-      waitClosed(client, `WorkflowType = '${ORDER_WORKFLOW_TYPE}' AND OrderStatus = 'COMPLETED'`, N, (closed) => {
-        const used = cpu();
-        samples.push({
-          t: (Date.now() - t0) / 1000,
-          submitted: newLatencies.length,
-          completed: closed,
-          cpuSeconds: Object.fromEntries(services.map((name) => [name, used[name] - cpuBefore[name]])),
-          rssMiB: memory('VmRSS'),
-        });
-        progress.update(closed);
-      }),
+      waitClosed(
+        client,
+        `WorkflowType = '${ORDER_WORKFLOW_TYPE}' AND OrderStatus = 'COMPLETED'`,
+        N,
+        DEADLINE,
+        (closed) => {
+          const used = cpu();
+          samples.push({
+            t: (Date.now() - t0) / 1000,
+            submitted: newLatencies.length,
+            completed: closed,
+            cpuSeconds: Object.fromEntries(services.map((name) => [name, used[name] - cpuBefore[name]])),
+            rssMiB: memory('VmRSS'),
+          });
+          progress.update(closed);
+        },
+      ),
       // Two more clients, one start at a time each: a bare start (the ceiling's), and the
       // API's own start (memo, search attributes, the order) sent straight through the client.
       sampleStarts(

@@ -3,6 +3,7 @@
 // from a process of its own.
 import { readFileSync, readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Engine, PartName, Stack } from '../src/stack/stack';
 
 /**
  * /proc/<pid>/stat fields after the command name: [1] ppid, [11] utime, [12] stime,
@@ -73,4 +74,14 @@ export function memoryMiB(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): nu
     .split('\n')
     .find((l) => l.startsWith(`${field}:`));
   return line ? Math.round(Number(line.replace(/\D/g, '')) / 102.4) / 10 : NaN;
+}
+
+/** CPU seconds so far of every replica of one part of a stack. */
+export function partCpu(stack: Pick<Stack, 'children'>, name: PartName, stats = procStats()): number {
+  return stack.children(name).reduce((sum, child) => sum + cpuSeconds(child.pid, stats), 0);
+}
+
+/** Temporal's parts: the server, plus PostgreSQL on the production engine. */
+export function engineParts(engine: Engine): PartName[] {
+  return engine === 'postgres' ? ['temporal', 'postgres'] : ['temporal'];
 }
