@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/api/auth/api-keys';
 import { useIsolatedStack } from '../support/isolated-stack';
 import { sampleOrder } from '../../src/fixtures/sample-order';
@@ -13,7 +13,9 @@ import { ordersClient } from '../support/orders';
 
 const secret = () => `k_${randomBytes(24).toString('base64url')}`;
 const keys = { admin: secret(), reader: secret(), alice: secret(), other: secret() };
-const keyFile = join(mkdtempSync(join(tmpdir(), 'orders-keys-')), 'api-keys.json');
+const keyDir = mkdtempSync(join(tmpdir(), 'orders-keys-'));
+const keyFile = join(keyDir, 'api-keys.json');
+afterAll(() => rmSync(keyDir, { recursive: true, force: true }));
 writeFileSync(
   keyFile,
   JSON.stringify([
