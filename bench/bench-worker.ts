@@ -4,7 +4,8 @@ import { workerConfig } from '../src/config/service';
 
 /**
  * A worker in the benchmark's own process for its ceiling runs, with the service worker's
- * tuning (same environment), on a connection of its own; `run` works until `until` settles.
+ * tuning (same environment), on a connection of its own: it runs until `until` settles, and
+ * answers what `until` answers.
  */
 export async function runBenchWorker<T>(
   options: {

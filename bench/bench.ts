@@ -27,7 +27,7 @@ import { measureCheckout } from './checkout-latency';
 import { runBenchWorker } from './bench-worker';
 import { mapLimit } from './map-limit';
 import { waitClosed } from './wait-closed';
-import { engineParts, memoryMiB, partCpu, procStats, settle } from './process-usage';
+import { engineCpu, engineParts, memoryMiB, partCpu, partPids, procStats, settle } from './process-usage';
 import { svgChart } from './svg-chart';
 
 const { values: opts } = parseArgs({
@@ -164,7 +164,7 @@ async function main() {
       const seconds = await runBenchWorker(worker, async () => {
         // From here on: the worker is up, its creation is not counted.
         cpuBefore = process.cpuUsage();
-        temporalCpuBefore = engineCpu();
+        temporalCpuBefore = engineCpu(stack, shape.engine);
         const t0 = Date.now();
         // Visibility is polled from the first start on, as in the service's phase.
         const [, done] = await Promise.all([
@@ -189,11 +189,8 @@ async function main() {
       });
       const used = process.cpuUsage(cpuBefore);
       const clientAndWorker = (used.user + used.system) / 1e6;
-      return { seconds, temporal: engineCpu() - temporalCpuBefore, clientAndWorker, starts };
+      return { seconds, temporal: engineCpu(stack, shape.engine) - temporalCpuBefore, clientAndWorker, starts };
     };
-    // Temporal's CPU is the server's, plus PostgreSQL's on the production engine.
-    const engine = engineParts(shape.engine);
-    const engineCpu = (stats = procStats()) => engine.reduce((sum, name) => sum + partCpu(stack, name, stats), 0);
     // The largest replica of each.
     const memory = (field: 'VmRSS' | 'VmHWM') =>
       Object.fromEntries(
@@ -206,10 +203,10 @@ async function main() {
       workflowsPath: require.resolve('./ceiling/workflows'),
       logger: new DefaultLogger('WARN'),
     });
-    const services: PartName[] = [...engine, 'sandbox', 'worker', 'api'];
+    const services: PartName[] = [...engineParts(shape.engine), 'sandbox', 'worker', 'api'];
     const quiet = () => {
       progress.phase('waiting for the stack to settle');
-      return settle(services.flatMap((name) => stack.children(name).map((child) => child.pid ?? 0)).filter(Boolean));
+      return settle(partPids(stack, services));
     };
     await quiet();
     const ceilingBefore = await measureCeiling('before');

@@ -21,7 +21,7 @@ import { parseEncryptionKeys } from '../src/temporal/codec/encryption-keys';
 import { runBenchWorker } from './bench-worker';
 import type { Footprint, FootprintActivities } from './footprint/workflows';
 import { mapLimit } from './map-limit';
-import { engineParts, partCpu, procStats, settle } from './process-usage';
+import { engineCpu, engineParts, partPids, settle } from './process-usage';
 import { waitClosed } from './wait-closed';
 
 const STEPS: Record<string, { apiStart: boolean; footprint: Footprint }> = {
@@ -70,17 +70,11 @@ async function main() {
       workflowsPath: require.resolve('./footprint/workflows'),
       logger: new DefaultLogger('WARN'),
     });
-    const engineCpu = () => {
-      const stats = procStats();
-      return engineParts(engine).reduce((sum, name) => sum + partCpu(stack, name, stats), 0);
-    };
-    const enginePids = () =>
-      engineParts(engine).flatMap((name) => stack.children(name).flatMap((child) => (child.pid ? [child.pid] : [])));
     const results = [];
     for (const [index, step] of steps.entries()) {
       const { apiStart, footprint } = STEPS[step];
       const taskQueue = `footprint-${index}-${step}`;
-      await settle(enginePids());
+      await settle(partPids(stack, engineParts(engine)));
       let cpuBefore = process.cpuUsage();
       let engineBefore = 0;
       const seconds = await runBenchWorker(
@@ -93,7 +87,7 @@ async function main() {
         },
         async () => {
           cpuBefore = process.cpuUsage();
-          engineBefore = engineCpu();
+          engineBefore = engineCpu(stack, engine);
           const t0 = Date.now();
           const [, done] = await Promise.all([
             mapLimit(Array.from({ length: N }), C, async (_, i) => {
@@ -117,7 +111,7 @@ async function main() {
         step,
         workflows: N,
         workflowsPerSec: Number((N / seconds).toFixed(1)),
-        engineCpuMsPerWorkflow: Number((((engineCpu() - engineBefore) * 1000) / N).toFixed(1)),
+        engineCpuMsPerWorkflow: Number((((engineCpu(stack, engine) - engineBefore) * 1000) / N).toFixed(1)),
         clientAndWorkerCpuMsPerWorkflow: Number(((used.user + used.system) / 1000 / N).toFixed(1)),
       };
       console.log(JSON.stringify(result));

@@ -85,3 +85,13 @@ export function partCpu(stack: Pick<Stack, 'children'>, name: PartName, stats = 
 export function engineParts(engine: Engine): PartName[] {
   return engine === 'postgres' ? ['temporal', 'postgres'] : ['temporal'];
 }
+
+/** CPU seconds so far of Temporal's parts (see engineParts). */
+export function engineCpu(stack: Pick<Stack, 'children'>, engine: Engine, stats = procStats()): number {
+  return engineParts(engine).reduce((sum, name) => sum + partCpu(stack, name, stats), 0);
+}
+
+/** The process IDs of every replica of the given parts of a stack. */
+export function partPids(stack: Pick<Stack, 'children'>, names: PartName[]): number[] {
+  return names.flatMap((name) => stack.children(name).flatMap((child) => (child.pid ? [child.pid] : [])));
+}

@@ -1,7 +1,6 @@
 // The ceiling's shape (bench/ceiling) with what an order asks of Temporal switched on piece by
 // piece, for `npm run bench:footprint`: every step still a no-op, so what it costs beyond the
 // bare ceiling is Temporal's work for the order's footprint, not ours.
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import {
   patched,
   proxyActivities,
@@ -9,7 +8,11 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { idempotencyKey } from '../../src/shared/idempotency-keys';
+import { orderEvent } from '../../src/shared/order-events';
 import type { Order } from '../../src/shared/order-schema';
+import type { OrderStatus } from '../../src/shared/order-state';
+import { ORDER_STATUS } from '../../src/shared/search-attributes';
 
 export interface Footprint {
   /** A `patched()` marker (and the SDK's TemporalChangeVersion upsert) and the PAID and COMPLETED upserts. */
@@ -22,7 +25,6 @@ export interface Footprint {
 
 export type FootprintActivities = Record<'risk' | 'charge' | 'ship' | 'publish', (input?: unknown) => Promise<unknown>>;
 
-const ORDER_STATUS = defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD);
 const { charge, ship } = proxyActivities<FootprintActivities>({ startToCloseTimeout: '10s' });
 const { risk, publish } = proxyLocalActivities<FootprintActivities>({ startToCloseTimeout: '10s' });
 
@@ -30,12 +32,12 @@ export async function footprintWorkflow(order: Order, footprint: Footprint): Pro
   if (footprint.upserts) patched('footprint');
   const o = footprint.payloads ? order : undefined;
   let announced = Promise.resolve<unknown>(undefined);
-  const announce = (status: string) => {
+  const announce = (status: OrderStatus) => {
     if (!footprint.announcements) return;
-    const event = o && { eventId: `${o.orderId}:${status}`, orderId: o.orderId, status, at: new Date().toISOString() };
+    const event = o && orderEvent(o.orderId, status, new Date().toISOString());
     announced = announced.then(() => publish(event));
   };
-  const setStatus = (status: string) => {
+  const setStatus = (status: OrderStatus) => {
     if (footprint.upserts) upsertSearchAttributes([{ key: ORDER_STATUS, value: status }]);
     announce(status);
   };
@@ -46,7 +48,7 @@ export async function footprintWorkflow(order: Order, footprint: Footprint): Pro
   );
   const payment = await charge(
     o && {
-      idempotencyKey: `order:${o.orderId}:charge`,
+      idempotencyKey: idempotencyKey(o.orderId, 'charge'),
       orderId: o.orderId,
       currency: o.currency,
       paymentToken: o.paymentToken,
@@ -55,7 +57,7 @@ export async function footprintWorkflow(order: Order, footprint: Footprint): Pro
   setStatus('PAID');
   const shipment = await ship(
     o && {
-      idempotencyKey: `order:${o.orderId}:shipment`,
+      idempotencyKey: idempotencyKey(o.orderId, 'shipment'),
       orderId: o.orderId,
       address: o.shippingAddress,
       items: o.items,
