@@ -23,7 +23,10 @@ if (!(existsSync(stamp) && readFileSync(stamp, 'utf8') === version)) {
     try {
       execFileSync(bin, [arg], { stdio: 'ignore' });
     } catch {
-      console.error(`[setup] Kafka ${version} needs \`${bin}\` (Java 17 and Maven) on PATH`);
+      console.error(
+        `[setup] Kafka ${version} needs Java 17 (to run the broker) and Maven (once, to fetch its jars): \`${bin}\` is not on PATH. ` +
+          'Fix: install Java 17 and Maven (Debian: apt-get install openjdk-17-jre-headless maven), then run the command again.',
+      );
       process.exit(1);
     }
   }

@@ -7,12 +7,14 @@ import { Logger } from 'nestjs-pino';
 import { Runtime } from '@temporalio/worker';
 import { apiConfig, logLevel } from '../config/service';
 import { startTracing } from '../telemetry/tracing';
-import { PinoTemporalLogger, createPino } from '../worker/logger';
-import { runtimeOptions } from '../worker/runtime';
+import { PinoTemporalLogger, createPino } from '../telemetry/logger';
+import { runtimeOptions } from '../telemetry/temporal-runtime';
 import { AppModule } from './app.module';
 import { answerMethodNotAllowed } from './http/method-not-allowed';
 import { ProblemFilter } from './http/problem.filter';
 import { recordRequestMetrics } from './http/request-metrics';
+
+const pino = createPino('api', logLevel());
 
 async function main() {
   // Before anything creates a tracer: off unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
@@ -20,16 +22,21 @@ async function main() {
   // The Rust core under the Temporal connection (src/temporal/lazy-native-connection.ts): its
   // logs in the same JSON stream, no metrics exporter, and no signal handlers of its own
   // (Nest's shutdown hooks below own SIGTERM and SIGINT).
-  const level = logLevel();
-  const logger = new PinoTemporalLogger(createPino(level));
+  const logger = new PinoTemporalLogger(pino);
   Runtime.install({
-    ...runtimeOptions({ logger, level, metricsHost: '', metricsPort: 0 }, false),
+    ...runtimeOptions({ logger, level: pino.level, metricsHost: '', metricsPort: 0 }, false),
     shutdownSignals: [],
   });
   const { host, port } = apiConfig();
   const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024 });
   answerMethodNotAllowed(adapter.getInstance());
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: true });
+  // abortOnError off: a module that cannot be built (a bad API_KEYS_FILE, say) rejects here and
+  // is logged below as one line, instead of Nest printing its stack and exiting by itself.
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+    logger: false,
+  });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new ProblemFilter());
   // Only the signals that mean "stop": Nest's default list also takes SIGUSR2 (and SIGHUP,
@@ -58,6 +65,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(err);
+  pino.fatal({ err }, 'API failed to start');
   process.exit(1);
 });

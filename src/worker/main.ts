@@ -21,11 +21,11 @@ import { encryptingDataConverter } from '../temporal/codec/data-converter';
 import { connectionOptions } from '../temporal/connection-options';
 import { startTracing } from '../telemetry/tracing';
 import { activityCompletionLogging } from './activity-logging';
-import { PinoTemporalLogger, createPino } from './logger';
-import { installRuntime } from './runtime';
+import { PinoTemporalLogger, createPino } from '../telemetry/logger';
+import { installRuntime } from '../telemetry/temporal-runtime';
 import { workflowSource } from './workflow-source';
 
-const pino = createPino(logLevel());
+const pino = createPino('worker', logLevel());
 const logger = new PinoTemporalLogger(pino);
 
 async function main() {

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { workflowIdFor } from '../../src/shared/order-contract';
 import type { OrderActivities } from '../../activities';
 import { activityCompletionLogging } from '../../src/worker/activity-logging';
-import { PinoTemporalLogger, createPino } from '../../src/worker/logger';
-import { installRuntime } from '../../src/worker/runtime';
+import { PinoTemporalLogger, createPino } from '../../src/telemetry/logger';
+import { installRuntime } from '../../src/telemetry/temporal-runtime';
 import { freePort } from '../../src/stack/free-port';
 import { sampleOrder } from '../../src/fixtures/sample-order';
 
@@ -42,7 +42,7 @@ describe('worker runtime: JSON logs and Prometheus metrics', () => {
       },
     });
     const installed = installRuntime({
-      logger: new PinoTemporalLogger(createPino('debug', stream)),
+      logger: new PinoTemporalLogger(createPino('worker', 'debug', stream)),
       level: 'info',
       metricsHost: '127.0.0.1',
       metricsPort: await freePort(),

@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { tracingConfig, workerConfig } from '../../src/config/service';
 import { workflowIdFor } from '../../src/shared/order-contract';
-import { PinoTemporalLogger, createPino, temporalLogLevel, toLogRecord } from '../../src/worker/logger';
-import { metricsBindAddress, runtimeOptions } from '../../src/worker/runtime';
+import { PinoTemporalLogger, createPino, temporalLogLevel, toLogRecord } from '../../src/telemetry/logger';
+import { metricsBindAddress, runtimeOptions } from '../../src/telemetry/temporal-runtime';
 
 const LOG_TIMESTAMP = Symbol.for('log_timestamp');
 
@@ -76,7 +76,7 @@ describe('worker log forwarding (SDK Logger → pino JSON)', () => {
 
   it('writes one JSON line per call, filtered by level, with the error serialised', () => {
     const { lines, stream } = capture();
-    const logger = new PinoTemporalLogger(createPino('info', stream));
+    const logger = new PinoTemporalLogger(createPino('worker', 'info', stream));
     logger.debug('Workflow started', { workflowId: workflowIdFor('x') });
     logger.info('Activity completed', {
       [LOG_TIMESTAMP]: 1_700_000_000_000_000_000n,
@@ -103,7 +103,7 @@ describe('worker log forwarding (SDK Logger → pino JSON)', () => {
     expect(temporalLogLevel('debug')).toBe('DEBUG');
     expect(temporalLogLevel('info')).toBe('INFO');
     expect(temporalLogLevel('fatal')).toBe('ERROR');
-    const logger = new PinoTemporalLogger(createPino('warn', capture().stream));
+    const logger = new PinoTemporalLogger(createPino('worker', 'warn', capture().stream));
     const options = runtimeOptions({ logger, level: 'warn', metricsHost: '127.0.0.1', metricsPort: 9464 });
     expect(options.logger).toBe(logger);
     expect(options.telemetryOptions).toEqual({

@@ -38,7 +38,16 @@ export class ApiKeys {
   }
 
   static fromFile(path: string): ApiKeys {
-    const parsed = apiKeysFileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    let content: unknown;
+    try {
+      content = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (err) {
+      throw new Error(
+        `API_KEYS_FILE ${path} cannot be read as JSON (${err instanceof Error ? err.message : String(err)}). ` +
+          'Fix: point API_KEYS_FILE at a JSON list of keys (docs/security.md), or leave it unset under npm start, which makes a development key.',
+      );
+    }
+    const parsed = apiKeysFileSchema.safeParse(content);
     if (!parsed.success)
       throw new Error(
         `API_KEYS_FILE ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,

@@ -1,5 +1,5 @@
-// The Temporal Runtime of the worker process: where the SDK's logs and metrics go.
-// Installed once, before the first connection or worker is created.
+// The Temporal Runtime of a process (the worker's, and the API's under its native connection):
+// where the SDK's logs and metrics go. Installed once, before the first connection or worker.
 import { Runtime, type RuntimeOptions, type TelemetryOptions } from '@temporalio/worker';
 import type { Logger } from '@temporalio/common';
 import { temporalLogLevel } from './logger';

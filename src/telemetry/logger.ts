@@ -1,5 +1,5 @@
-// The worker's structured logs: one JSON line per event on stdout, through pino, like the
-// API's. The Temporal Runtime logger (see runtime.ts) receives everything the SDK logs: Rust
+// Structured logs of the worker and the API: one JSON line per event on stdout, through pino.
+// The Temporal Runtime logger (see temporal-runtime.ts) receives everything the SDK logs: Rust
 // core (forwarded), the worker itself, activities (`log` from @temporalio/activity) and
 // workflows (`log` from @temporalio/workflow, carried out of the sandbox by the SDK's logger
 // sink). This module maps those calls onto pino lines.
@@ -68,11 +68,12 @@ export function toLogRecord(level: LogLevel, message: string, meta: LogMetadata 
 }
 
 /** The process's pino logger. `destination` is for tests; stdout otherwise. */
-export function createPino(level: string, destination?: pino.DestinationStream): pino.Logger {
+/** `service`: the process's part ("worker", "api"), on every line. */
+export function createPino(service: string, level: string, destination?: pino.DestinationStream): pino.Logger {
   return pino(
     {
       level,
-      base: { service: 'worker', pid: process.pid, hostname: hostname() },
+      base: { service, pid: process.pid, hostname: hostname() },
       // `time` comes first on every line; an SDK event's own time overrides the time of writing
       // (the Runtime buffers forwarded logs for ~100 ms to sort them).
       timestamp: false,

@@ -1,0 +1,183 @@
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freeStackPorts, projectRoot } from '../../src/stack/stack';
+
+// Bad input stops `npm start` with a message naming the cause and the fix, and leaves no
+// process behind (docs/production-engine.md, "Bad input stops the launcher"). Run by
+// `npm run test:postgres`: the production engine's tools and PostgreSQL are installed then.
+
+const root = projectRoot();
+const scratch: string[] = [];
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const scratchDir = (name: string) => {
+  const dir = mkdtempSync(join(tmpdir(), `orders-launcher-${name}-`));
+  scratch.push(dir);
+  return dir;
+};
+
+interface Run {
+  code: number | null;
+  output: string;
+}
+
+/** Runs a node script to its end (or until `stopWhen` says so, then SIGINT) and keeps its output. */
+function runNode(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  stopWhen?: (output: string) => boolean,
+  onStopping?: () => void,
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, LOG_FORMAT: 'json', ...env } });
+    let output = '';
+    let stopping = false;
+    const take = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!stopping && stopWhen?.(output)) {
+        stopping = true;
+        onStopping?.();
+        child.kill('SIGINT');
+      }
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, output }));
+  });
+}
+
+/** The stack launcher with its data and every port of its own. */
+async function launch(args: string[], env: NodeJS.ProcessEnv, stopWhen?: (o: string) => boolean, onUp?: () => void) {
+  const ports = await freeStackPorts();
+  const stackEnv = {
+    TEMPORAL_PORT: String(ports.temporal),
+    TEMPORAL_UI_PORT: String(ports.temporalUi),
+    CODEC_PORT: String(ports.codec),
+    PORT: String(ports.api),
+    PAYMENTS_PORT: String(ports.payments),
+    SHIPPING_PORT: String(ports.shipping),
+    POSTGRES_PORT: String(ports.postgres),
+    WORKER_METRICS_PORT: '',
+    ...env,
+  };
+  return { ports, run: await runNode([join(root, 'dist/src/stack/main.js'), ...args], stackEnv, stopWhen, onUp) };
+}
+
+/** PIDs of live processes whose command line or environment mentions `text` (a data folder). */
+function processesMentioning(text: string): number[] {
+  const read = (pid: string, file: string) => {
+    try {
+      return readFileSync(`/proc/${pid}/${file}`, 'latin1');
+    } catch {
+      return ''; // gone meanwhile, or not ours to read
+    }
+  };
+  return readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid) && Number(pid) !== process.pid)
+    .filter((pid) => !read(pid, 'stat').includes(') Z ')) // zombies are already dead
+    .filter((pid) => read(pid, 'cmdline').includes(text) || read(pid, 'environ').includes(text))
+    .map(Number);
+}
+
+const isUp = (output: string) => output.includes('"msg":"Stack is up"');
+
+describe('the launcher stops on bad input, says why and what to do, and leaves nothing running', () => {
+  it('a port in use: named, with its owner part, before anything starts', async () => {
+    const dataDir = scratchDir('port');
+    const taken: Server = createServer();
+    const ports = await freeStackPorts();
+    await new Promise<void>((resolve) => taken.listen(ports.shipping, '127.0.0.1', resolve));
+    try {
+      const { run } = await launch([], { DATA_DIR: dataDir, SHIPPING_PORT: String(ports.shipping) });
+      expect(run.code).toBe(1);
+      expect(run.output).toContain(`port ${ports.shipping} for sandbox is in use on 127.0.0.1`);
+      expect(processesMentioning(dataDir)).toEqual([]);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it('a part that fails half-way (the API cannot read its keys): the parts already up are stopped', async () => {
+    const dataDir = scratchDir('half');
+    const { run } = await launch([], { DATA_DIR: dataDir, API_KEYS_FILE: join(dataDir, 'no-such-keys.json') });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('api exited with code 1 before it was ready');
+    expect(run.output).toContain(`API_KEYS_FILE ${join(dataDir, 'no-such-keys.json')} cannot be read as JSON (ENOENT`);
+    expect(run.output).toContain('Fix: point API_KEYS_FILE at a JSON list of keys');
+    // One structured line from the API, not Nest's own stack print.
+    expect(run.output).not.toContain('[ExceptionHandler]');
+    // Temporal, the codec server and the sandbox were up (each answered its readiness probe) and were stopped.
+    for (const part of ['temporal', 'codec', 'sandbox']) expect(run.output, part).toContain(`"name":"${part}"`);
+    expect(processesMentioning(dataDir)).toEqual([]);
+  }, 120_000);
+
+  it('the production engine with another PostgreSQL password than its cluster was made with', async () => {
+    const dataDir = scratchDir('password');
+    // First a cluster made with one password: the engine comes up, its processes are seen, Ctrl-C.
+    let whileUp: number[] = [];
+    const first = await launch(
+      ['temporal', '--temporal', 'postgres'],
+      { DATA_DIR: dataDir, POSTGRES_PASSWORD: 'first-password' },
+      isUp,
+      () => (whileUp = processesMentioning(dataDir)),
+    );
+    expect(first.run.code, first.run.output).toBe(0);
+    expect(whileUp.length, 'PostgreSQL, the Temporal server, its UI and the codec server').toBeGreaterThanOrEqual(4);
+    expect(processesMentioning(dataDir)).toEqual([]);
+
+    const { run } = await launch(['temporal', '--temporal', 'postgres'], {
+      DATA_DIR: dataDir,
+      POSTGRES_PASSWORD: 'second-password',
+    });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain(`PostgreSQL in ${join(dataDir, 'postgres')} refused user "temporal"`);
+    expect(run.output).toContain('Fix: set POSTGRES_PASSWORD to the password it was created with');
+    // PostgreSQL had been started to check the password: it is stopped again.
+    expect(processesMentioning(dataDir)).toEqual([]);
+  }, 240_000);
+});
+
+describe('the setup stops when a toolchain is missing or a build fails, and names the fix', () => {
+  /** A copy of the project's setup scripts and pins, where nothing has been built yet. */
+  const freshCopy = (name: string, files: string[]) => {
+    const copy = scratchDir(name);
+    for (const file of files) cpSync(join(root, file), join(copy, file), { recursive: true });
+    return copy;
+  };
+  const engineSetup = ['scripts/setup-postgres-engine.mjs', 'scripts/long-step.mjs', 'deploy/temporal/versions.json'];
+
+  it('no Go toolchain on PATH', async () => {
+    const copy = freshCopy('no-go', engineSetup);
+    const emptyPath = scratchDir('empty-path');
+    const run = await runNode([join(copy, 'scripts/setup-postgres-engine.mjs')], { PATH: emptyPath });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('the Go toolchain is missing');
+    expect(run.output).toContain('Fix: install Go 1.21 or newer');
+  });
+
+  it('a Go build that fails (the module proxy unreachable, nothing cached)', async () => {
+    const copy = freshCopy('go-offline', engineSetup);
+    const modCache = scratchDir('gomodcache');
+    const run = await runNode([join(copy, 'scripts/setup-postgres-engine.mjs')], {
+      GOPROXY: 'off',
+      GOMODCACHE: modCache,
+      GOFLAGS: '-modcacherw',
+    });
+    expect(run.code).toBe(1);
+    expect(run.output).toMatch(/building temporal-server \(go install go\.temporal\.io\/server\/cmd\/server@v[\d.]+\)/);
+    expect(run.output).toContain('Fix: check that the Go module proxy is reachable');
+    expect(readdirSync(join(copy, '.tools', 'temporal-engine'))).not.toContain('temporal-server');
+  }, 120_000);
+
+  it('no Java (the Kafka broker) on PATH', async () => {
+    const copy = freshCopy('no-java', ['scripts/setup-kafka.mjs', 'scripts/long-step.mjs', 'deploy/kafka/pom.xml']);
+    const run = await runNode([join(copy, 'scripts/setup-kafka.mjs')], { PATH: scratchDir('empty-path') });
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('`java` is not on PATH');
+    expect(run.output).toContain('Fix: install Java 17');
+  });
+});
