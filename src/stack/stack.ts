@@ -209,7 +209,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // Replicas after the first are named worker-2, api-2, ... (so are their log files).
   const replicaName = (name: string, i: number) => (i === 0 ? name : `${name}-${i + 1}`);
   // Each worker's metrics exporter needs a port of its own; 0 keeps them all off.
-  const { metricsPort } = workerConfig(env);
+  const { metricsPort } = workerConfig({ ...process.env, ...env });
 
   const parts: Record<ServiceName, () => EnginePart[]> = {
     temporal: () =>
