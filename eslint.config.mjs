@@ -31,7 +31,9 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         // The configs that import vitest.config.mts by its extension are outside tsconfig.json.
-        projectService: { allowDefaultProject: ['vitest.postgres.config.mts', 'vitest.unit.config.mts'] },
+        projectService: {
+          allowDefaultProject: ['vitest.postgres.config.mts', 'vitest.unit.config.mts', 'vitest.launcher.config.mts'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },

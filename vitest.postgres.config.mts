@@ -16,7 +16,6 @@ export default defineConfig({
       'test/e2e/worker-crash.test.ts',
       'test/e2e/chaos.test.ts',
       'test/replicas/*.test.ts',
-      'test/launcher/*.test.ts',
     ],
     exclude: [],
     globalSetup: ['test/support/global-setup-postgres.ts'],

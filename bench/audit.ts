@@ -152,10 +152,9 @@ export async function audit(targets: AuditTargets, submitted?: string[]): Promis
   return report;
 }
 
-/** Prints the audit, its last line one JSON object (with `extra` merged in); true if no invariant is broken. */
 /**
- * Prints the report, its last line one JSON object with `ok`. `more`: further invariants
- * (counts that must be 0), printed and judged like the ledgers'.
+ * Prints the report, its last line one JSON object with `ok`; true if no invariant is broken.
+ * `more`: further invariants (counts that must be 0), printed and judged like the ledgers'.
  */
 export function printReport(report: AuditReport, extra: object = {}, more: Record<string, number> = {}): boolean {
   const counts: Record<string, number> = {

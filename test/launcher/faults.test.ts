@@ -8,7 +8,8 @@ import { freeStackPorts, projectRoot } from '../../src/stack/stack';
 
 // Bad input stops `npm start` with a message naming the cause and the fix, and leaves no
 // process behind (docs/production-engine.md, "Bad input stops the launcher"). Run by
-// `npm run test:postgres`: the production engine's tools and PostgreSQL are installed then.
+// `npm run test:postgres` (vitest.launcher.config.mts), once the production engine's tools and
+// PostgreSQL are installed.
 
 const root = projectRoot();
 const scratch: string[] = [];
