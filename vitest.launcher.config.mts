@@ -11,6 +11,5 @@ export default defineConfig({
     include: ['test/launcher/*.test.ts'],
     exclude: [],
     globalSetup: [],
-    hookTimeout: 180_000,
   },
 });

@@ -24,7 +24,7 @@ if (!(existsSync(stamp) && readFileSync(stamp, 'utf8') === version)) {
       execFileSync(bin, [arg], { stdio: 'ignore' });
     } catch {
       console.error(
-        `[setup] Kafka ${version} needs Java 17 (to run the broker) and Maven (once, to fetch its jars): \`${bin}\` is not on PATH. ` +
+        `[setup] Kafka ${version} needs Java 17 (to run the broker) and Maven (once, to fetch its jars): \`${bin} ${arg}\` did not run (is it on PATH?). ` +
           'Fix: install Java 17 and Maven (Debian: apt-get install openjdk-17-jre-headless maven), then run the command again.',
       );
       process.exit(1);

@@ -30,8 +30,10 @@ async function main() {
   const { host, port } = apiConfig();
   const adapter = new FastifyAdapter({ bodyLimit: 256 * 1024 });
   answerMethodNotAllowed(adapter.getInstance());
-  // abortOnError off: a module that cannot be built (a bad API_KEYS_FILE, say) rejects here and
-  // is logged below as one line, instead of Nest printing its stack and exiting by itself.
+  // A module that cannot be built (a bad API_KEYS_FILE, say) is logged below as one pino line:
+  // abortOnError off makes create() reject instead of exiting the process, and logger off keeps
+  // Nest's own coloured print of the error out of the stream. Nest's start-up lines are buffered
+  // and go to pino once it is attached (flushed at listen); on a failure they are dropped.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     bufferLogs: true,
     abortOnError: false,

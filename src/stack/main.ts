@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { logFormat } from '../config/launcher';
 import { kafkaConfig, workerConfig } from '../config/service';
 import { sampleOrder } from '../fixtures/sample-order';
+import { metricsBindAddress } from '../telemetry/temporal-runtime';
 import { logLineFormatter } from './log-lines';
 import { stackArgs } from './stack-args';
 import { defaultStackOptions, startStack } from './stack';
@@ -32,6 +33,11 @@ async function main() {
   const say = (line: string) => print('stack', line);
   const { positionals, engine, workers, apis, kafka } = stackArgs(process.argv.slice(2));
   const temporalOnly = positionals[0] === 'temporal';
+  const { metricsHost, metricsPort } = workerConfig();
+  const workerBind = metricsBindAddress(metricsHost, metricsPort);
+  const workerMetrics = workerBind
+    ? `http://${workerBind}/metrics (worker${workers > 1 ? 's: one port each from there' : ''})`
+    : 'none from the workers (WORKER_METRICS_PORT is empty)';
   const { port: kafkaPort, controllerPort } = kafkaConfig();
   const kafkaPorts = kafka ? { port: kafkaPort, controllerPort } : undefined;
   const options = {
@@ -58,7 +64,7 @@ async function main() {
         `Codec server  ${urls.codec} (loopback only; for the CLI: --codec-endpoint ${urls.codec})`,
         engineLine,
         `Workers       ${workers}`,
-        `Metrics       ${urls.api}/metrics (API), http://127.0.0.1:${workerConfig().metricsPort}/metrics (worker${workers > 1 ? 's: one port each from there' : ''})`,
+        `Metrics       ${urls.api}/metrics (API), ${workerMetrics}`,
         `Payments      ${urls.payments}`,
         `Shipping      ${urls.shipping}`,
         ...(kafkaPorts

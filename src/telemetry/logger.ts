@@ -67,8 +67,10 @@ export function toLogRecord(level: LogLevel, message: string, meta: LogMetadata 
   return { level: PINO_LEVELS[level] ?? 'info', msg: message, fields };
 }
 
-/** The process's pino logger. `destination` is for tests; stdout otherwise. */
-/** `service`: the process's part ("worker", "api"), on every line. */
+/**
+ * The process's pino logger. `service`: the process's part ("worker", "api"), on every line;
+ * `destination` is for tests, stdout otherwise.
+ */
 export function createPino(service: string, level: string, destination?: pino.DestinationStream): pino.Logger {
   return pino(
     {

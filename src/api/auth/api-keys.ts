@@ -42,8 +42,11 @@ export class ApiKeys {
     try {
       content = JSON.parse(readFileSync(path, 'utf8'));
     } catch (err) {
+      // Not the parser's message: it quotes the file's start, which may be a secret (a key
+      // file mistaken for the list of hashes).
+      const why = err instanceof SyntaxError ? 'not valid JSON' : err instanceof Error ? err.message : String(err);
       throw new Error(
-        `API_KEYS_FILE ${path} cannot be read as JSON (${err instanceof Error ? err.message : String(err)}). ` +
+        `API_KEYS_FILE ${path} cannot be read as JSON (${why}). ` +
           'Fix: point API_KEYS_FILE at a JSON list of keys (docs/security.md), or leave it unset under npm start, which makes a development key.',
       );
     }
