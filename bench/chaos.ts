@@ -163,6 +163,7 @@ async function main() {
   const started = Date.now();
   progress.phase('starting a stack');
   const { stack, dispose } = await startScratchStack('chaos', { IDEMPOTENCY_KEY_TTL_S: opts['key-ttl-s'] }, shape);
+  let passed = false;
   const counts = {
     posts: 0,
     accepted202: 0,
@@ -268,11 +269,14 @@ async function main() {
     progress.end();
     console.log(`chaos: ${JSON.stringify(counts)}; ${((Date.now() - started) / 1000).toFixed(0)} s in all`);
     const ok = printReport({ ...report, ordersSubmitted: N }, { chaos: counts });
-    process.exitCode = ok && counts.unanswered === 0 && counts.imbalancesNotFromTheTerminate === 0 ? 0 : 1;
+    passed = ok && counts.unanswered === 0 && counts.imbalancesNotFromTheTerminate === 0;
   } finally {
     progress.phase('stopping the stack');
-    await dispose();
+    // A failed run keeps the stack's logs: what the parts said is how its cause is found.
+    const kept = await dispose({ logs: !passed });
     progress.end();
+    if (kept) console.log(`chaos: the stack's logs are kept in ${kept}`);
+    process.exitCode = passed ? 0 : 1;
   }
 }
 

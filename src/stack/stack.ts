@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { dataDirSetting, serviceNodeOptions, stackConfig } from '../config/launcher';
@@ -328,13 +328,14 @@ export type ScratchOptions = Pick<StackOptions, 'engine' | 'workers' | 'apis'> &
 
 /**
  * A whole stack of its own for a tool (benchmark, chaos run, history export): free ports and
- * a scratch data folder (logs in its `logs/`), all removed by `dispose`.
+ * a scratch data folder (logs in its `logs/`), all removed by `dispose`, except the logs when
+ * it is told to keep them (a failed run): it moves them out and returns where.
  */
 export async function startScratchStack(
   name: string,
   env: NodeJS.ProcessEnv = {},
   scratch: ScratchOptions = {},
-): Promise<{ stack: Stack; dispose: () => Promise<void> }> {
+): Promise<{ stack: Stack; dispose: (keep?: { logs: boolean }) => Promise<string | undefined> }> {
   const dataDir = mkdtempSync(join(tmpdir(), `orders-${name}-`));
   // The tools measure and break the service, not the per-key rate limit.
   const toolEnv = { API_RATE_LIMIT: '1000000', ...env };
@@ -354,9 +355,12 @@ export async function startScratchStack(
   });
   return {
     stack,
-    dispose: async () => {
+    dispose: async (keep) => {
       await stack.stop();
+      const kept = keep?.logs ? `${dataDir}-logs` : undefined;
+      if (kept) renameSync(join(dataDir, 'logs'), kept);
       rmSync(dataDir, { recursive: true, force: true });
+      return kept;
     },
   };
 }
