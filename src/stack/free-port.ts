@@ -1,15 +1,12 @@
 import { createServer } from 'node:net';
 
-/** A TCP port on 127.0.0.1 that is free right now. */
+/**
+ * A TCP port on 127.0.0.1 that is free right now, below Linux's ephemeral range (see
+ * freePortBlock): a port the kernel picked for us (listen on 0) is one it may hand to an
+ * outgoing connection before our part binds it, as happened to a sandbox in CI (EADDRINUSE).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+  return freePortBlock(1);
 }
 
 /** Throws a clear error if `port` on 127.0.0.1 is taken (another stack still running, say). */
