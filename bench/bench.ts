@@ -150,8 +150,6 @@ async function main() {
     // and the machine's speed drifts), and the two averaged.
     const measureCeiling = async (phase: string) => {
       const taskQueue = `ceiling-${run}-${phase}`;
-      let cpuBefore = process.cpuUsage();
-      let temporalCpuBefore = 0;
       const starts: number[] = [];
       progress.phase(`ceiling ${phase} the service`, { total: CEILING_N, unit: 'workflows' });
       const worker = {
@@ -160,11 +158,9 @@ async function main() {
         dataConverter,
         workflowBundle: ceilingBundle,
         activities: { noop: async () => undefined },
+        engineCpu: () => engineCpu(stack, shape.engine),
       };
-      const seconds = await runBenchWorker(worker, async () => {
-        // From here on: the worker is up, its creation is not counted.
-        cpuBefore = process.cpuUsage();
-        temporalCpuBefore = engineCpu(stack, shape.engine);
+      const measured = await runBenchWorker(worker, async () => {
         const t0 = Date.now();
         // Visibility is polled from the first start on, as in the service's phase.
         const [, done] = await Promise.all([
@@ -187,9 +183,12 @@ async function main() {
         ]);
         return (done - t0) / 1000;
       });
-      const used = process.cpuUsage(cpuBefore);
-      const clientAndWorker = (used.user + used.system) / 1e6;
-      return { seconds, temporal: engineCpu(stack, shape.engine) - temporalCpuBefore, clientAndWorker, starts };
+      return {
+        seconds: measured.value,
+        temporal: measured.engineCpuSeconds,
+        clientAndWorker: measured.clientAndWorkerCpuSeconds,
+        starts,
+      };
     };
     // The largest replica of each.
     const memory = (field: 'VmRSS' | 'VmHWM') =>

@@ -75,19 +75,16 @@ async function main() {
       const { apiStart, footprint } = STEPS[step];
       const taskQueue = `footprint-${index}-${step}`;
       await settle(partPids(stack, engineParts(engine)));
-      let cpuBefore = process.cpuUsage();
-      let engineBefore = 0;
-      const seconds = await runBenchWorker(
+      const measured = await runBenchWorker(
         {
           address: stack.urls.temporal,
           taskQueue,
           dataConverter: client.options.dataConverter,
           workflowBundle,
           activities: answers,
+          engineCpu: () => engineCpu(stack, engine),
         },
         async () => {
-          cpuBefore = process.cpuUsage();
-          engineBefore = engineCpu(stack, engine);
           const t0 = Date.now();
           const [, done] = await Promise.all([
             mapLimit(Array.from({ length: N }), C, async (_, i) => {
@@ -105,14 +102,14 @@ async function main() {
           return (done - t0) / 1000;
         },
       );
-      const used = process.cpuUsage(cpuBefore);
+      const perWorkflowMs = (seconds: number) => Number(((seconds * 1000) / N).toFixed(1));
       const result = {
         engine,
         step,
         workflows: N,
-        workflowsPerSec: Number((N / seconds).toFixed(1)),
-        engineCpuMsPerWorkflow: Number((((engineCpu(stack, engine) - engineBefore) * 1000) / N).toFixed(1)),
-        clientAndWorkerCpuMsPerWorkflow: Number(((used.user + used.system) / 1000 / N).toFixed(1)),
+        workflowsPerSec: Number((N / measured.value).toFixed(1)),
+        engineCpuMsPerWorkflow: perWorkflowMs(measured.engineCpuSeconds),
+        clientAndWorkerCpuMsPerWorkflow: perWorkflowMs(measured.clientAndWorkerCpuSeconds),
       };
       console.log(JSON.stringify(result));
       results.push(result);

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { hostname } from 'node:os';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { LoggerModule } from 'nestjs-pino';
 import { logLevel } from '../config/service';
+import { logBase } from '../telemetry/logger';
 import { workflowIdFor } from '../shared/order-contract';
 import { HealthModule } from './health/health.module';
 import { OrdersModule } from './orders/orders.module';
@@ -14,8 +14,8 @@ import { TemporalModule } from './temporal.module';
     LoggerModule.forRoot({
       pinoHttp: {
         level: logLevel(),
-        // As on the lines of the API's Temporal connection and the worker's (src/telemetry/logger.ts).
-        base: { service: 'api', pid: process.pid, hostname: hostname() },
+        // As on the lines of the API's Temporal connection and the worker's.
+        base: logBase('api'),
         // A bearer secret must never reach a log line. Bodies (payment token, address) are
         // not logged at all.
         redact: { paths: ['req.headers.authorization'], censor: '[redacted]' },

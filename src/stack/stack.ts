@@ -190,8 +190,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     apiKey = ensureDevApiKey(dataDir);
     env.API_KEYS_FILE = apiKey.keysFile;
   }
+  // What each child sees (Child merges the same way): the settings below read it, not `env` alone.
+  const childEnv = { ...process.env, ...env };
   // Workers and API replicas: the heap limit, then the caller's NODE_OPTIONS.
-  const nodeOptions = serviceNodeOptions({ ...process.env, ...env });
+  const nodeOptions = serviceNodeOptions(childEnv);
   const node = (
     name: string,
     script: string,
@@ -209,7 +211,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // Replicas after the first are named worker-2, api-2, ... (so are their log files).
   const replicaName = (name: string, i: number) => (i === 0 ? name : `${name}-${i + 1}`);
   // Each worker's metrics exporter needs a port of its own; 0 keeps them all off.
-  const { metricsPort } = workerConfig({ ...process.env, ...env });
+  const { metricsPort } = workerConfig(childEnv);
 
   const parts: Record<ServiceName, () => EnginePart[]> = {
     temporal: () =>

@@ -67,6 +67,11 @@ export function toLogRecord(level: LogLevel, message: string, meta: LogMetadata 
   return { level: PINO_LEVELS[level] ?? 'info', msg: message, fields };
 }
 
+/** The fields on every line of a process's logs; `service` names its part ("worker", "api"). */
+export function logBase(service: string) {
+  return { service, pid: process.pid, hostname: hostname() };
+}
+
 /**
  * The process's pino logger. `service`: the process's part ("worker", "api"), on every line;
  * `destination` is for tests, stdout otherwise.
@@ -75,7 +80,7 @@ export function createPino(service: string, level: string, destination?: pino.De
   return pino(
     {
       level,
-      base: { service, pid: process.pid, hostname: hostname() },
+      base: logBase(service),
       // `time` comes first on every line; an SDK event's own time overrides the time of writing
       // (the Runtime buffers forwarded logs for ~100 ms to sort them).
       timestamp: false,
