@@ -28,6 +28,9 @@ export class Child {
   private exited?: Promise<void>;
   /** Its last lines of output: a child that dies while starting says why there. */
   private readonly lastLines: string[] = [];
+  /** Processes that stop() or kill() ended: their exit is ours, not a fault (see onUnexpectedExit). */
+  private readonly stopAsked = new WeakSet<ChildProcess>();
+  private unexpectedExit?: (what: string) => void;
 
   /** @param output a folder for <name>.log, or what receives each line (default: `[name] line` on stdout) */
   constructor(
@@ -56,6 +59,10 @@ export class Child {
     });
     this.process = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    // On 'close', once its last output has been read.
+    child.once('close', () => {
+      if (!this.stopAsked.has(child)) this.unexpectedExit?.(this.describeEnd(child, ''));
+    });
     const output = this.output ?? ((line: string) => process.stdout.write(`[${name}] ${line}\n`));
     if (typeof output === 'string') {
       mkdirSync(output, { recursive: true });
@@ -73,10 +80,19 @@ export class Child {
     await this.waitReady();
   }
 
+  /**
+   * Hears of every exit of the child's process that stop() or kill() did not ask for (a
+   * crash, an outside kill, its own end), with what happened and its last output.
+   */
+  onUnexpectedExit(listener: (what: string) => void): void {
+    this.unexpectedExit = listener;
+  }
+
   /** SIGTERM, then SIGKILL if the child has not exited after `graceMs`. */
   async stop(graceMs = 10_000): Promise<void> {
     const child = this.process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    if (!child || !this.running) return;
+    this.stopAsked.add(child);
     child.kill(this.spec.stopSignal ?? 'SIGTERM');
     const exited = await Promise.race([this.exited!.then(() => true), sleep(graceMs).then(() => false)]);
     if (!exited) {
@@ -88,19 +104,27 @@ export class Child {
   /** Kills without a chance to clean up, as a crash would. */
   async kill(): Promise<void> {
     const child = this.process;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    if (!child || !this.running) return;
+    this.stopAsked.add(child);
     child.kill('SIGKILL');
     await this.exited;
+  }
+
+  /** "<name> exited with code 1<when>; its last output: ..." or "<name> was killed by SIGKILL<when>...". */
+  private describeEnd({ exitCode, signalCode }: ChildProcess, when: string): string {
+    const how = signalCode ? `was killed by ${signalCode}` : `exited with code ${exitCode}`;
+    const said = this.lastLines.length ? `; its last output:\n${this.lastLines.join('\n')}` : '';
+    return `${this.spec.name} ${how}${when}${said}`;
   }
 
   private async waitReady(): Promise<void> {
     const { name, ready, readyTimeoutMs = 60_000 } = this.spec;
     const deadline = Date.now() + readyTimeoutMs;
     while (Date.now() < deadline) {
-      if (this.process!.exitCode !== null) {
+      // Also a death by a signal (an outside kill, the OOM killer): no exit code then.
+      if (!this.running) {
         await this.exited; // its output read to the end
-        const said = this.lastLines.length ? `; its last output:\n${this.lastLines.join('\n')}` : '';
-        throw new Error(`${name} exited with code ${this.process!.exitCode} before it was ready${said}`);
+        throw new Error(this.describeEnd(this.process!, ' before it was ready'));
       }
       if (await ready().catch(() => false)) return;
       await sleep(200);

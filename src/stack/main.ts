@@ -4,6 +4,7 @@
 // log lines are printed named after it (log-lines.ts); the summary comes once all are ready and
 // quiet, and again on Enter.
 import { createInterface } from 'node:readline';
+import { levels } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logFormat } from '../config/launcher';
 import { kafkaConfig, workerConfig } from '../config/service';
@@ -31,6 +32,8 @@ async function main() {
     process.stdout.write(formatLine(name, line, name === 'temporal' && temporalStopping ? 'error' : undefined));
   };
   const say = (line: string) => print('stack', line);
+  // A record of its own at error level (the formatter reads a JSON line's level).
+  const sayError = (msg: string) => print('stack', JSON.stringify({ level: levels.values.error, msg }));
   const { positionals, engine, workers, apis, kafka } = stackArgs(process.argv.slice(2));
   const temporalOnly = positionals[0] === 'temporal';
   const { metricsHost, metricsPort } = workerConfig();
@@ -50,6 +53,37 @@ async function main() {
     logLine: print,
   };
   const stack = await startStack(options);
+
+  let stoppingSince: number | undefined;
+  const stopAndExit = async (code: number) => {
+    stoppingSince = Date.now();
+    await stack.stop((names) => {
+      temporalStopping ||= names.includes('temporal');
+      say(`stopping ${names.join(', ')}`);
+    });
+    say('stopped');
+    process.exit(code);
+  };
+  const shutdown = async (signal: string) => {
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < SAME_KEYPRESS_MS) return;
+      say(`${signal} again: killing every part`);
+      await stack.kill();
+      process.exit(130);
+    }
+    say(`${signal}: stopping the stack in order (Ctrl-C again kills it at once)`);
+    await stopAndExit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // A stack with a part gone (a crash, an outside kill) only seems to work: it stops, and says
+  // which part and why. Its own lines are above; `npm start` starts it again.
+  void stack.partExited.then(async (what) => {
+    if (stoppingSince !== undefined) return;
+    sayError(`${what}\nStopping the stack: a part is gone (its log is above); npm start starts it all again.`);
+    await stopAndExit(1);
+  });
+
   const { urls } = stack;
   const engineLine =
     engine === 'postgres'
@@ -98,28 +132,9 @@ async function main() {
   // Last on the screen: after the parts' start-up lines, which trail their readiness a little.
   for (const deadline = Date.now() + 10_000; Date.now() - lastLineAt < 1_000 && Date.now() < deadline;)
     await sleep(200);
+  if (stoppingSince !== undefined) return; // a part died or Ctrl-C came meanwhile
   printSummary();
   if (process.stdin.isTTY) createInterface({ input: process.stdin, terminal: false }).on('line', printSummary);
-
-  let stoppingSince: number | undefined;
-  const shutdown = async (signal: string) => {
-    if (stoppingSince !== undefined) {
-      if (Date.now() - stoppingSince < SAME_KEYPRESS_MS) return;
-      say(`${signal} again: killing every part`);
-      await stack.kill();
-      process.exit(130);
-    }
-    stoppingSince = Date.now();
-    say(`${signal}: stopping the stack in order (Ctrl-C again kills it at once)`);
-    await stack.stop((names) => {
-      temporalStopping ||= names.includes('temporal');
-      say(`stopping ${names.join(', ')}`);
-    });
-    say('stopped');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 main().catch((err) => {

@@ -110,6 +110,11 @@ export interface Stack {
   stop(stopping?: (names: string[]) => void): Promise<void>;
   /** SIGKILLs every process at once (a second Ctrl-C). */
   kill(): Promise<void>;
+  /**
+   * Resolves once a part exits unasked after the stack is up (a crash, an outside kill), with
+   * what happened and its last output; not once stop() or kill() has begun.
+   */
+  partExited: Promise<string>;
 }
 
 export function projectRoot(from = __dirname): string {
@@ -269,8 +274,27 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   const children = new Map<PartName, Child[]>();
+  /** Every part spawned, from before its readiness on: a failed start stops the one starting too. */
   const started: { part: PartName; child: Child }[] = [];
+  // A part that exits unasked: while the stack starts, the start fails at once (rather than
+  // when a later part times out waiting for it); once it is up, partExited says so.
+  let up = false;
+  let stoppingAll = false;
+  let failStart!: (err: Error) => void;
+  const partDiedWhileStarting = new Promise<never>((_, reject) => (failStart = reject));
+  partDiedWhileStarting.catch(() => {}); // heard through the races below
+  let partExitedUp!: (what: string) => void;
+  const partExited = new Promise<string>((resolve) => (partExitedUp = resolve));
+  const watch = (child: Child) =>
+    child.onUnexpectedExit((what) => {
+      if (stoppingAll) return;
+      if (up) partExitedUp(what);
+      else failStart(new Error(`while the stack was starting, ${what}`));
+    });
+  // A step lost to a dying part ends by itself; the race has handled its rejection, if any.
+  const unlessAPartDies = <T>(step: Promise<T>) => Promise.race([step, partDiedWhileStarting]);
   const stop = async (stopping?: (names: string[]) => void) => {
+    stoppingAll = true;
     const stages = [...new Set(Object.values(STOP_STAGE))].sort((a, b) => a - b);
     for (const stage of stages) {
       const due = started.filter(({ part }) => STOP_STAGE[part] === stage).map(({ child }) => child);
@@ -287,12 +311,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         const child = new Child(part.spec, output(part.spec.name));
         const partName = part.spec.name.replace(/-\d+$/, '') as PartName;
         children.set(partName, [...(children.get(partName) ?? []), child]);
-        await part.beforeStart?.();
-        await child.start();
+        await unlessAPartDies(Promise.resolve(part.beforeStart?.()));
         started.push({ part: partName, child });
-        await part.afterStart?.();
+        // When a part before it dies first, stop() below ends this one too.
+        await unlessAPartDies(child.start());
+        watch(child);
+        await unlessAPartDies(Promise.resolve(part.afterStart?.()));
       }
     }
+    up = true;
   } catch (err) {
     await stop();
     throw err;
@@ -304,9 +331,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return found;
   };
   const kill = async () => {
+    stoppingAll = true;
     await Promise.all(started.map(({ child }) => child.kill()));
   };
-  return { urls, env, apiKey, child, children: all, logDir: options.logDir, stop, kill };
+  return { urls, env, apiKey, child, children: all, logDir: options.logDir, stop, kill, partExited };
 }
 
 /**

@@ -29,24 +29,24 @@ interface Run {
 const running = new Set<ChildProcess>();
 afterEach(() => running.forEach((child) => child.kill('SIGKILL')));
 
-/** Runs a node script to its end (or until `stopWhen` says so, then SIGINT) and keeps its output. */
-function runNode(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  stopWhen?: (output: string) => boolean,
-  beforeStop?: () => void,
-): Promise<Run> {
+/** What a test does once the output so far says `when`: by default, Ctrl-C (SIGINT). */
+interface Action {
+  when: (output: string) => boolean;
+  act?: (launcher: ChildProcess) => void;
+}
+
+/** Runs a node script to its end, acting once on its output if asked, and keeps its output. */
+function runNode(args: string[], env: NodeJS.ProcessEnv, action?: Action): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, LOG_FORMAT: 'json', ...env } });
     running.add(child);
     let output = '';
-    let stopping = false;
+    let acted = false;
     const take = (chunk: Buffer) => {
       output += chunk.toString();
-      if (!stopping && stopWhen?.(output)) {
-        stopping = true;
-        beforeStop?.();
-        child.kill('SIGINT');
+      if (!acted && action?.when(output)) {
+        acted = true;
+        (action.act ?? ((launcher) => launcher.kill('SIGINT')))(child);
       }
     };
     child.stdout.on('data', take);
@@ -60,12 +60,7 @@ function runNode(
 }
 
 /** The stack launcher with its data and every port of its own. */
-async function launch(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  stopWhen?: (output: string) => boolean,
-  beforeStop?: () => void,
-): Promise<Run> {
+async function launch(args: string[], env: NodeJS.ProcessEnv, action?: Action): Promise<Run> {
   const ports = await freeStackPorts();
   const stackEnv = {
     TEMPORAL_PORT: String(ports.temporal),
@@ -78,7 +73,7 @@ async function launch(
     WORKER_METRICS_PORT: '',
     ...env,
   };
-  return runNode([join(root, 'dist/src/stack/main.js'), ...args], stackEnv, stopWhen, beforeStop);
+  return runNode([join(root, 'dist/src/stack/main.js'), ...args], stackEnv, action);
 }
 
 /** A process's file in /proc, or '' once it is gone. */
@@ -132,6 +127,50 @@ describe('the launcher stops on bad input, says why and what to do, and leaves n
     expect(processesMentioning(dataDir)).toEqual([]);
   }, 120_000);
 
+  /** SIGKILLs the one live process of the run whose command line says `what` (as an OOM kill would). */
+  const killPart = (dataDir: string, what: string) => {
+    const [pid, ...more] = processesMentioning(dataDir).filter((p) => commandLine(p).includes(what));
+    expect(more, `one process runs ${what}`).toEqual([]);
+    process.kill(pid, 'SIGKILL');
+  };
+  const firstLineOf = (name: string) => (output: string) => output.includes(`"name":"${name}"`);
+
+  it('a part killed while the stack starts (the Temporal server, once the sandbox starts): stops at once', async () => {
+    const dataDir = scratchDir('killed-starting');
+    const run = await launch(
+      [],
+      { DATA_DIR: dataDir },
+      {
+        when: firstLineOf('sandbox'),
+        act: () => killPart(dataDir, 'start-dev'),
+      },
+    );
+    expect(run.code).toBe(1);
+    expect(run.output).toContain('npm start failed: while the stack was starting, temporal was killed by SIGKILL');
+    expect(run.output).not.toContain('Stack is up');
+    expect(processesMentioning(dataDir)).toEqual([]);
+  }, 120_000);
+
+  it('a part killed once the stack is up (a worker): the launcher says which, stops the rest, exits 1', async () => {
+    const dataDir = scratchDir('killed-up');
+    const run = await launch(
+      [],
+      { DATA_DIR: dataDir },
+      {
+        when: isUp,
+        act: () => killPart(dataDir, 'src/worker/main.js'),
+      },
+    );
+    expect(run.code).toBe(1);
+    const report = run.output
+      .split('\n')
+      .find((line) => line.includes('worker was killed by SIGKILL; its last output'));
+    expect(report, 'one line at error level').toContain('"level":50');
+    expect(run.output).toContain('Stopping the stack: a part is gone');
+    expect(run.output).toContain('"msg":"stopped"');
+    expect(processesMentioning(dataDir)).toEqual([]);
+  }, 120_000);
+
   it('the production engine with another PostgreSQL password than its cluster was made with', async () => {
     const dataDir = scratchDir('password');
     // First a cluster made with one password: the engine comes up, its processes are seen, Ctrl-C.
@@ -139,8 +178,13 @@ describe('the launcher stops on bad input, says why and what to do, and leaves n
     const first = await launch(
       ['temporal', '--temporal', 'postgres'],
       { DATA_DIR: dataDir, POSTGRES_PASSWORD: 'first-password' },
-      isUp,
-      () => (commandsWhileUp = processesMentioning(dataDir).map(commandLine).join('\n')),
+      {
+        when: isUp,
+        act: (launcher) => {
+          commandsWhileUp = processesMentioning(dataDir).map(commandLine).join('\n');
+          launcher.kill('SIGINT');
+        },
+      },
     );
     expect(first.code, first.output).toBe(0);
     for (const part of ['postgres -D', 'temporal-server', 'temporal-ui', 'codec-server/main.js'])

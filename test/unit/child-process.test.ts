@@ -32,3 +32,45 @@ describe('a child that exits before it is ready', () => {
     }
   });
 });
+
+describe('a child that is killed from outside', () => {
+  // Prints its pid, then lives until killed; ready once it has printed.
+  const sleeper = (name: string, readyWhen: () => boolean) => ({
+    name,
+    command: process.execPath,
+    args: ['-e', 'console.log(process.pid); setInterval(() => {}, 1000)'],
+    ready: async () => readyWhen(),
+  });
+
+  it('before it is ready: the start fails at once, naming the signal', async () => {
+    const child = new Child(
+      sleeper('victim', () => false),
+      (line) => process.kill(Number(line), 'SIGKILL'),
+    );
+    const startedAt = Date.now();
+    await expect(child.start()).rejects.toThrow(
+      /^victim was killed by SIGKILL before it was ready; its last output:\n\d+$/,
+    );
+    // Not at the end of its 60 s readiness timeout, as when only an exit code was looked for.
+    expect(Date.now() - startedAt).toBeLessThan(30_000);
+  });
+
+  it('once up: onUnexpectedExit hears it; stop() and kill() are not reported', async () => {
+    const heard: string[] = [];
+    const child = new Child(
+      sleeper('part', () => true),
+      () => {},
+    );
+    child.onUnexpectedExit((what) => heard.push(what));
+    await child.start();
+    await child.stop();
+    await child.start();
+    await child.kill();
+    expect(heard).toEqual([]);
+
+    await child.start();
+    const exited = new Promise<string>((resolve) => child.onUnexpectedExit(resolve));
+    process.kill(child.pid!, 'SIGKILL');
+    expect(await exited).toMatch(/^part was killed by SIGKILL/);
+  });
+});
