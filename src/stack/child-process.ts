@@ -26,9 +26,11 @@ const QUOTED_LINES = 15;
 export class Child {
   private process?: ChildProcess;
   private exited?: Promise<void>;
+  /** After 'exit', once its output has been read to the end. */
+  private closed?: Promise<void>;
   /** Its last lines of output: a child that dies while starting says why there. */
   private readonly lastLines: string[] = [];
-  /** Processes that stop() or kill() ended: their exit is ours, not a fault (see onUnexpectedExit). */
+  /** Processes that stop() or kill() ended: their exit is ours, not a fault (see setUnexpectedExitListener). */
   private readonly stopAsked = new WeakSet<ChildProcess>();
   private unexpectedExit?: (what: string) => void;
 
@@ -58,11 +60,14 @@ export class Child {
       detached: true,
     });
     this.process = child;
+    this.lastLines.length = 0; // a restart quotes its own output, not the last process's
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    // On 'close', once its last output has been read.
-    child.once('close', () => {
-      if (!this.stopAsked.has(child)) this.unexpectedExit?.(this.describeEnd(child, ''));
-    });
+    this.closed = new Promise((resolve) =>
+      child.once('close', () => {
+        if (!this.stopAsked.has(child)) this.unexpectedExit?.(this.describeEnd(child, ''));
+        resolve();
+      }),
+    );
     const output = this.output ?? ((line: string) => process.stdout.write(`[${name}] ${line}\n`));
     if (typeof output === 'string') {
       mkdirSync(output, { recursive: true });
@@ -81,19 +86,27 @@ export class Child {
   }
 
   /**
-   * Hears of every exit of the child's process that stop() or kill() did not ask for (a
-   * crash, an outside kill, its own end), with what happened and its last output.
+   * The one listener (a later call replaces it) of every exit of the child's process that
+   * stop() or kill() did not ask for (a crash, an outside kill, its own end): it hears what
+   * happened and the last output.
    */
-  onUnexpectedExit(listener: (what: string) => void): void {
+  setUnexpectedExitListener(listener: (what: string) => void): void {
     this.unexpectedExit = listener;
+  }
+
+  /** Sends `signal` to a running child, marked as ours; the process, or undefined when none runs. */
+  private signal(signal: NodeJS.Signals): ChildProcess | undefined {
+    const child = this.process;
+    if (!child || !this.running) return undefined;
+    this.stopAsked.add(child);
+    child.kill(signal);
+    return child;
   }
 
   /** SIGTERM, then SIGKILL if the child has not exited after `graceMs`. */
   async stop(graceMs = 10_000): Promise<void> {
-    const child = this.process;
-    if (!child || !this.running) return;
-    this.stopAsked.add(child);
-    child.kill(this.spec.stopSignal ?? 'SIGTERM');
+    const child = this.signal(this.spec.stopSignal ?? 'SIGTERM');
+    if (!child) return;
     const exited = await Promise.race([this.exited!.then(() => true), sleep(graceMs).then(() => false)]);
     if (!exited) {
       child.kill('SIGKILL');
@@ -103,11 +116,7 @@ export class Child {
 
   /** Kills without a chance to clean up, as a crash would. */
   async kill(): Promise<void> {
-    const child = this.process;
-    if (!child || !this.running) return;
-    this.stopAsked.add(child);
-    child.kill('SIGKILL');
-    await this.exited;
+    if (this.signal('SIGKILL')) await this.exited;
   }
 
   /** "<name> exited with code 1<when>; its last output: ..." or "<name> was killed by SIGKILL<when>...". */
@@ -123,7 +132,7 @@ export class Child {
     while (Date.now() < deadline) {
       // Also a death by a signal (an outside kill, the OOM killer): no exit code then.
       if (!this.running) {
-        await this.exited; // its output read to the end
+        await this.closed; // its output read to the end
         throw new Error(this.describeEnd(this.process!, ' before it was ready'));
       }
       if (await ready().catch(() => false)) return;

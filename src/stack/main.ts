@@ -115,6 +115,7 @@ async function main() {
     `First order   curl -i ${urls.api}/orders -H "Authorization: Bearer $(cat ${key.secretFile})" -H 'content-type: application/json' -d '${JSON.stringify(FIRST_ORDER)}'`,
   ];
   const printSummary = () => {
+    if (stoppingSince !== undefined) return; // a part died, or Ctrl-C came, meanwhile
     const summary = [...lines, ...(stack.apiKey ? apiKey(stack.apiKey) : []), `Data          ${options.dataDir}`];
     keyShown = true;
     process.stdout.write(
@@ -132,7 +133,6 @@ async function main() {
   // Last on the screen: after the parts' start-up lines, which trail their readiness a little.
   for (const deadline = Date.now() + 10_000; Date.now() - lastLineAt < 1_000 && Date.now() < deadline;)
     await sleep(200);
-  if (stoppingSince !== undefined) return; // a part died or Ctrl-C came meanwhile
   printSummary();
   if (process.stdin.isTTY) createInterface({ input: process.stdin, terminal: false }).on('line', printSummary);
 }

@@ -286,13 +286,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   let partExitedUp!: (what: string) => void;
   const partExited = new Promise<string>((resolve) => (partExitedUp = resolve));
   const watch = (child: Child) =>
-    child.onUnexpectedExit((what) => {
+    child.setUnexpectedExitListener((what) => {
       if (stoppingAll) return;
       if (up) partExitedUp(what);
       else failStart(new Error(`while the stack was starting, ${what}`));
     });
-  // A step lost to a dying part ends by itself; the race has handled its rejection, if any.
-  const unlessAPartDies = <T>(step: Promise<T>) => Promise.race([step, partDiedWhileStarting]);
+  // The step under way; one lost to a dying part is still awaited once the parts are stopped
+  // (below): a script it runs (the schema, the namespace) must not outlive the launcher.
+  let step: Promise<unknown> = Promise.resolve();
+  const unlessAPartDies = <T>(next: Promise<T>) => {
+    step = next;
+    return Promise.race([next, partDiedWhileStarting]);
+  };
   const stop = async (stopping?: (names: string[]) => void) => {
     stoppingAll = true;
     const stages = [...new Set(Object.values(STOP_STAGE))].sort((a, b) => a - b);
@@ -322,6 +327,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     up = true;
   } catch (err) {
     await stop();
+    // Its own timeouts bound it; failing fast now that what it talks to is gone.
+    await step.catch(() => {});
     throw err;
   }
   const all = (name: PartName) => children.get(name) ?? [];
