@@ -4,8 +4,8 @@
 // log lines are printed named after it (log-lines.ts); the summary comes once all are ready and
 // quiet, and again on Enter.
 import { createInterface } from 'node:readline';
-import { levels } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { levels } from 'pino';
 import { logFormat } from '../config/launcher';
 import { kafkaConfig, workerConfig } from '../config/service';
 import { sampleOrder } from '../fixtures/sample-order';

@@ -294,9 +294,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // The step under way; one lost to a dying part is still awaited once the parts are stopped
   // (below): a script it runs (the schema, the namespace) must not outlive the launcher.
   let step: Promise<unknown> = Promise.resolve();
-  const unlessAPartDies = <T>(next: Promise<T>) => {
-    step = next;
-    return Promise.race([next, partDiedWhileStarting]);
+  const unlessAPartDies = <T>(next: T | Promise<T>) => {
+    step = Promise.resolve(next);
+    return Promise.race([step, partDiedWhileStarting]);
   };
   const stop = async (stopping?: (names: string[]) => void) => {
     stoppingAll = true;
@@ -316,12 +316,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         const child = new Child(part.spec, output(part.spec.name));
         const partName = part.spec.name.replace(/-\d+$/, '') as PartName;
         children.set(partName, [...(children.get(partName) ?? []), child]);
-        await unlessAPartDies(Promise.resolve(part.beforeStart?.()));
+        await unlessAPartDies(part.beforeStart?.());
         started.push({ part: partName, child });
         // When a part before it dies first, stop() below ends this one too.
         await unlessAPartDies(child.start());
         watch(child);
-        await unlessAPartDies(Promise.resolve(part.afterStart?.()));
+        await unlessAPartDies(part.afterStart?.());
       }
     }
     up = true;

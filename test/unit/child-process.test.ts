@@ -34,19 +34,16 @@ describe('a child that exits before it is ready', () => {
 });
 
 describe('a child that is killed from outside', () => {
-  // Prints its pid, then lives until killed; ready once it has printed.
-  const sleeper = (name: string, readyWhen: () => boolean) => ({
+  // Prints its pid, then lives until killed; ready at once, or never.
+  const sleeper = (name: string, ready: boolean) => ({
     name,
     command: process.execPath,
     args: ['-e', 'console.log(process.pid); setInterval(() => {}, 1000)'],
-    ready: async () => readyWhen(),
+    ready: async () => ready,
   });
 
   it('before it is ready: the start fails at once, naming the signal', async () => {
-    const child = new Child(
-      sleeper('victim', () => false),
-      (line) => process.kill(Number(line), 'SIGKILL'),
-    );
+    const child = new Child(sleeper('victim', false), (line) => process.kill(Number(line), 'SIGKILL'));
     const startedAt = Date.now();
     await expect(child.start()).rejects.toThrow(
       /^victim was killed by SIGKILL before it was ready; its last output:\n\d+$/,
@@ -57,10 +54,7 @@ describe('a child that is killed from outside', () => {
 
   it('once up: its listener hears an outside kill, not stop() or kill()', async () => {
     const heard: string[] = [];
-    const child = new Child(
-      sleeper('part', () => true),
-      () => {},
-    );
+    const child = new Child(sleeper('part', true), () => {});
     child.setUnexpectedExitListener((what) => heard.push(what));
     await child.start();
     await child.stop();
